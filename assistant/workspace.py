@@ -1,0 +1,91 @@
+"""The workspace folder: atomic writes, the writer lock, run records.
+
+Layout under $JOURNEY_HOME:
+    config.toml        optional settings (no secrets)
+    chroma/            embedded Chroma store (unless a Chroma server is configured)
+    units.jsonl        the corpus: one FeedbackUnit per line (source of truth for grounding)
+    maps/<map_id>/v<N>.json, HEAD   map versions and the current version pointer
+    runs/<run_id>.jsonl              one record per LLM call and pipeline step
+    prompts/           prompt overrides (same file names as prompts/ in the package)
+    chats/<session>.jsonl            chat histories
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from filelock import FileLock, Timeout
+
+from assistant.errors import WorkspaceBusyError
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temp file + fsync + rename, so readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def writer_lock(home: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """One writer per workspace. Readers never take it."""
+    home.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(home / ".write.lock"))
+    try:
+        lock.acquire(timeout=wait_seconds)
+    except Timeout:
+        raise WorkspaceBusyError(
+            f"another journey process is writing to {home}; wait for it to finish "
+            "(or pass --wait SECONDS) and run the command again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+class RunLog:
+    """Append-only JSONL record of one run: every LLM call and pipeline step."""
+
+    def __init__(self, runs_dir: Path, run_id: str | None = None):
+        self.run_id = run_id or new_run_id()
+        self.path = runs_dir / f"{self.run_id}.jsonl"
+
+    def record(self, event: str, **fields: Any) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"t": time.time(), "event": event, **fields}, ensure_ascii=False, default=str)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+    def records(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]

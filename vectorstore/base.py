@@ -1,0 +1,33 @@
+"""Interfaces of the store layer: embedders and search hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
+
+    name: str
+    dimension: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), dimension) float32 array, rows L2-normalised."""
+        ...
+
+
+@dataclass
+class Hit:
+    """One retrieved unit with its fused score and the ranks behind it."""
+
+    unit_id: str
+    text: str
+    score: float
+    metadata: dict[str, Any] = field(default_factory=dict)
+    vector_rank: int | None = None
+    bm25_rank: int | None = None
+    vector_score: float | None = None
