@@ -1,0 +1,40 @@
+"""Chat history per session, kept in the workspace (chats/<session>.jsonl)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str  # "user" or "assistant"
+    text: str
+
+
+class ChatHistory:
+    def __init__(self, chats_dir: Path, session: str = "default"):
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", session):
+            raise ValueError(f"invalid session name {session!r}: use letters, digits, '.', '_' or '-'")
+        self.path = chats_dir / f"{session}.jsonl"
+        self.turns: list[Turn] = []
+        if self.path.exists():
+            self.turns = [Turn.model_validate_json(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def add(self, role: str, text: str) -> None:
+        turn = Turn(role=role, text=text)
+        self.turns.append(turn)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(turn.model_dump_json() + "\n")
+
+    def recent(self, n: int = 6) -> list[Turn]:
+        return self.turns[-n:]
+
+    def clear(self) -> None:
+        self.turns = []
+        self.path.unlink(missing_ok=True)
