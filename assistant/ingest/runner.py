@@ -1,0 +1,124 @@
+"""Batch ingest: skip unchanged files, parse the rest, replace each source's units in the store."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import warnings
+from pathlib import Path
+from typing import Callable, Optional, Protocol, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.errors import IngestError
+from assistant.ingest.files import iter_files
+from assistant.ingest.options import IngestWarning, ReadOptions
+from assistant.ingest.registry import read_bytes
+from assistant.models import FeedbackUnit
+
+PARSER_VERSION = "1"  # bump when parsing changes, so unchanged files are re-read once
+Progress = Callable[[int, int, int], None]
+
+
+class SourceStore(Protocol):
+    """What ingest needs from the store."""
+
+    def source_fingerprint(self, source: str) -> Optional[str]: ...
+
+    def replace_source(self, source: str, units: list[FeedbackUnit], fingerprint: str) -> tuple[int, int]: ...
+
+
+class FileIssue(BaseModel):
+    """A file that failed, or a repair made while reading one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(description="The file as given or found on disk.")
+    reason: str = Field(description="What went wrong, with the fix when there is one.")
+
+
+class IngestReport(BaseModel):
+    """Outcome of one ingest batch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    files: int = Field(default=0, description="Files considered.")
+    units_added: int = 0
+    units_removed: int = 0
+    skipped_unchanged: int = Field(default=0, description="Files whose fingerprint matched the store; not re-read.")
+    failed: list[FileIssue] = Field(default_factory=list, description="Files that could not be read; nothing was written for them.")
+    warnings: list[FileIssue] = Field(default_factory=list, description="Repairs made while reading (padded rows, replaced bytes...).")
+    units_per_second: float = Field(default=0.0, description="Units parsed and written per second of wall time.")
+    seconds: float = 0.0
+
+
+def fingerprint(data: bytes, options: ReadOptions) -> str:
+    """Hash of the file bytes, the parsing options and the parser version."""
+    digest = hashlib.sha256(f"{PARSER_VERSION}\x1f{options.model_dump_json()}\x1f".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _parse(data: bytes, path: Path, source: str, options: ReadOptions, report: IngestReport) -> list[FeedbackUnit]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            return read_bytes(data, path, source, options)
+        finally:
+            report.warnings += [FileIssue(path=str(path), reason=str(w.message).removeprefix(f"{path}: "))
+                                for w in caught if issubclass(w.category, IngestWarning)]
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    store: SourceStore,
+    options: Optional[ReadOptions] = None,
+    progress: Optional[Progress] = None,
+) -> IngestReport:
+    """Ingest files and folders; per-file errors are recorded in the report and never stop the batch."""
+    options = options or ReadOptions()
+    report, started, parsed = IngestReport(), time.perf_counter(), 0
+    files: list[tuple[Path, str]] = []
+    for root in map(Path, paths):
+        try:
+            files += list(iter_files([root]))
+        except IngestError as exc:
+            report.failed.append(FileIssue(path=exc.path, reason=_reason(exc)))
+    files = list(dict.fromkeys(files))
+    report.files = len(files)
+    for done, (path, source) in enumerate(files, start=1):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.failed.append(FileIssue(path=str(path), reason=f"cannot read the file: {exc.strerror or exc}"))
+            data = None
+        if data is not None:
+            fp = fingerprint(data, options)
+            if store.source_fingerprint(source) == fp:
+                report.skipped_unchanged += 1
+            else:
+                units = _parse_safely(data, path, source, options, report)
+                if units is not None:
+                    added, removed = store.replace_source(source, units, fp)
+                    report.units_added += added
+                    report.units_removed += removed
+                    parsed += len(units)
+        if progress is not None:
+            progress(done, len(files), parsed)
+    report.seconds = round(time.perf_counter() - started, 3)
+    report.units_per_second = round(parsed / report.seconds, 1) if report.seconds > 0 else 0.0
+    return report
+
+
+def _parse_safely(data: bytes, path: Path, source: str, options: ReadOptions, report: IngestReport) -> Optional[list[FeedbackUnit]]:
+    try:
+        return _parse(data, path, source, options, report)
+    except IngestError as exc:
+        report.failed.append(FileIssue(path=str(path), reason=_reason(exc)))
+    except Exception as exc:  # a reader bug must not abort the batch; it is reported like any failure
+        report.failed.append(FileIssue(path=str(path), reason=f"unexpected {type(exc).__name__} while reading: {exc}"))
+    return None
+
+
+def _reason(exc: IngestError) -> str:
+    return exc.reason + (f" ({exc.fix})" if exc.fix else "")

@@ -1,0 +1,108 @@
+"""iter_files and ingest_paths: sources, skipping unchanged files, replacing changed ones, per-file failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import IngestError
+from assistant.ingest import ReadOptions, ingest_paths, iter_files, read_file
+from tests.ingest.ingest_helpers import FakeStore
+
+
+def _corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "samples"
+    (root / "interviews").mkdir(parents=True)
+    (root / "interviews" / "maya.txt").write_text("Interviewer: Why?\nMaya: Price.\nInterviewer: Ok.\nMaya: Also speed.\n")
+    (root / "reviews.csv").write_text("id,review\n1,Great battery life overall\n2,Screen cracked in a week\n")
+    (root / "tickets.jsonl").write_text('{"message": "Cannot reset my password"}\n')
+    (root / ".hidden.txt").write_text("secret notes")
+    (root / ".git").mkdir()
+    (root / ".git" / "x.txt").write_text("not feedback")
+    (root / "~$lock.docx").write_bytes(b"lock")
+    (root / "logo.png").write_bytes(b"\x89PNG")
+    return root
+
+
+def test_iter_files_sources_relative_to_argument_parent(tmp_path: Path) -> None:
+    root = _corpus(tmp_path)
+    found = list(iter_files([root, root / "reviews.csv"]))
+    assert [source for _, source in found] == ["samples/interviews/maya.txt", "samples/reviews.csv", "samples/tickets.jsonl"]
+    assert [s for _, s in iter_files([root / "interviews" / "maya.txt"])] == ["maya.txt"]
+    assert [s for _, s in iter_files([root / "logo.png"])] == ["logo.png"]  # named directly: yielded, fails later
+    with pytest.raises(IngestError, match="no such file or folder"):
+        list(iter_files([tmp_path / "missing"]))
+
+
+def test_ingest_is_idempotent_and_reports_progress(tmp_path: Path) -> None:
+    root, store, calls = _corpus(tmp_path), FakeStore(), []
+    first = ingest_paths([root], store, ReadOptions(), progress=lambda *a: calls.append(a))
+    assert (first.files, first.units_added, first.units_removed, first.skipped_unchanged, first.failed) == (3, 7, 0, 0, [])
+    assert calls == [(1, 3, 4), (2, 3, 6), (3, 3, 7)]
+    assert first.units_per_second > 0
+    assert set(store.units) == {"samples/interviews/maya.txt", "samples/reviews.csv", "samples/tickets.jsonl"}
+    second = ingest_paths([root], store, ReadOptions())
+    assert (second.units_added, second.units_removed, second.skipped_unchanged) == (0, 0, 3)
+    assert len(store.calls) == 3
+
+
+def test_changed_file_replaces_only_its_own_units(tmp_path: Path) -> None:
+    root, store = _corpus(tmp_path), FakeStore()
+    ingest_paths([root], store)
+    others = {s: [u.id for u in units] for s, units in store.units.items() if s != "samples/reviews.csv"}
+    (root / "reviews.csv").write_text("id,review\n1,Great battery life overall\n2,Screen cracked in two days\n3,Fine\n")
+    report = ingest_paths([root], store)
+    assert (report.units_added, report.units_removed, report.skipped_unchanged) == (2, 1, 2)
+    assert store.calls[-1] == "samples/reviews.csv"
+    assert {s: [u.id for u in units] for s, units in store.units.items() if s != "samples/reviews.csv"} == others
+
+
+def test_options_that_change_parsing_force_a_reparse(tmp_path: Path) -> None:
+    root, store = _corpus(tmp_path), FakeStore()
+    ingest_paths([root / "reviews.csv"], store)
+    report = ingest_paths([root / "reviews.csv"], store, ReadOptions(encoding="utf-8"))
+    assert report.skipped_unchanged == 0 and report.units_added == 0
+
+
+def test_bad_files_fail_alone_and_write_nothing(tmp_path: Path) -> None:
+    root, store = _corpus(tmp_path), FakeStore()
+    bad = tmp_path / "bad dir ü"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (bad / "cut.json").write_text('[{"text": "a')
+    (bad / "ragged.csv").write_text("comment,x\nFine product really,1,2\n")
+    report = ingest_paths([bad, root / "logo.png", tmp_path / "nope.txt", root], store)
+    reasons = {Path(f.path).name: f.reason for f in report.failed}
+    assert set(reasons) == {"empty.txt", "binary.txt", "cut.json", "logo.png", "nope.txt"}
+    assert reasons["empty.txt"].startswith("file is empty")
+    assert reasons["binary.txt"].startswith("looks like a binary file")
+    assert "supported: .txt, .md" in reasons["logo.png"]
+    assert reasons["nope.txt"].startswith("no such file or folder")
+    assert [Path(w.path).name for w in report.warnings] == ["ragged.csv"]
+    assert "extra cells dropped" in report.warnings[0].reason
+    assert set(store.units) == {"bad dir ü/ragged.csv", "samples/interviews/maya.txt", "samples/reviews.csv", "samples/tickets.jsonl"}
+    assert report.units_added == 8
+
+
+def test_reader_bug_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.ingest import registry
+
+    def broken(data, ctx):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setitem(registry.READERS, ".md", broken)
+    (tmp_path / "a.md").write_text("hello")
+    (tmp_path / "b.txt").write_text("hello there")
+    store = FakeStore()
+    report = ingest_paths([tmp_path / "a.md", tmp_path / "b.txt"], store)
+    assert report.failed[0].reason == "unexpected ZeroDivisionError while reading: oops"
+    assert list(store.units) == ["b.txt"]
+
+
+def test_unknown_extension_names_supported_ones(tmp_path: Path) -> None:
+    path = tmp_path / "notes.rtf"
+    path.write_text("{\\rtf1 hi}")
+    with pytest.raises(IngestError, match=r"notes.rtf: unsupported file type '.rtf' \(supported: .txt, .md, .csv"):
+        read_file(path, "notes.rtf", ReadOptions())

@@ -1,0 +1,52 @@
+"""Sentence-aligned splitting of long units, with offsets kept."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from assistant.ingest import MAX_TOKENS, count_tokens
+from assistant.ingest.split import chunk_spans, sentence_spans
+from tests.ingest.ingest_helpers import assert_offsets, read
+
+SENTENCES = [f"Dr. Lee said step {i} of the signup was confusing, e.g. the address form kept resetting." for i in range(40)]
+
+
+def test_sentence_spans_keep_abbreviations_together() -> None:
+    text = "Dr. Smith called at 3 p.m. on Monday. It failed!  Why? I don't know."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Dr. Smith called at 3 p.m. on Monday.", "It failed!", "Why?", "I don't know.",
+    ]
+
+
+def test_long_turn_is_split_into_parts_at_sentence_boundaries(tmp_path: Path) -> None:
+    text = "Interviewer: Tell me about signup.\nMaya: " + " ".join(SENTENCES) + "\nInterviewer: Thanks.\n"
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    units = read(path)
+    parts = [u for u in units if u.respondent == "Maya"]
+    assert len(parts) >= 3
+    assert [u.locator.part for u in parts] == list(range(len(parts)))
+    assert {u.locator.index for u in parts} == {1}
+    assert all(count_tokens(u.text) <= MAX_TOKENS for u in parts)
+    assert all(u.text.endswith("resetting.") and u.text.startswith("Dr. Lee") for u in parts)
+    assert " ".join(u.text for u in parts) == " ".join(SENTENCES)
+    assert len({u.id for u in units}) == len(units)
+    assert_offsets(units, text)
+
+
+def test_single_giant_sentence_and_unspaced_text_are_split() -> None:
+    words = "word " * 1000
+    chunks = chunk_spans(words, 0, len(words))
+    assert len(chunks) > 1 and all(count_tokens(words[s:e]) <= MAX_TOKENS for s, e in chunks)
+    cjk = "界" * 5000
+    chunks = chunk_spans(cjk, 0, len(cjk))
+    assert len(chunks) > 1 and "".join(cjk[s:e] for s, e in chunks) == cjk
+
+
+def test_very_long_text_splits_in_reasonable_time() -> None:
+    text = " ".join(SENTENCES * 50)  # ~90k characters
+    started = time.perf_counter()
+    chunks = chunk_spans(text, 0, len(text))
+    assert time.perf_counter() - started < 10
+    assert all(text[s:e].startswith("Dr. Lee") for s, e in chunks)
