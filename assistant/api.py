@@ -39,17 +39,11 @@ def ingest(
     """Ingest files and folders into the store; returns an IngestReport. Takes the workspace writer lock."""
     from assistant.ingest import ReadOptions, ingest_paths
 
-    with writer_lock(settings.home, wait_seconds):
-        if rebuild:
-            _drop_store(settings)
-        store = open_store(settings)
-        return ingest_paths([Path(p) for p in paths], store, options or ReadOptions(), progress=progress)
-
-
-def _drop_store(settings: Settings) -> None:
     from vectorstore.store import FeedbackStore
 
-    FeedbackStore.drop(settings)
+    with writer_lock(settings.home, wait_seconds):
+        store = FeedbackStore.from_settings(settings, rebuild=rebuild)
+        return ingest_paths([Path(p) for p in paths], store, options or ReadOptions(), progress=progress)
 
 
 def search(query: str, settings: Settings, k: int = 10, where: dict | None = None, mode: str = "hybrid"):
@@ -59,3 +53,58 @@ def search(query: str, settings: Settings, k: int = 10, where: dict | None = Non
 
 def stats(settings: Settings) -> dict:
     return open_store(settings).stats()
+
+
+def units_by_id(settings: Settings) -> dict:
+    """Every unit of the corpus by id (the context that grounding validators check against)."""
+    return {u.id: u for u in open_store(settings).all_units()}
+
+
+def map_store(settings: Settings):
+    from assistant.mapstore import MapStore
+
+    return MapStore(settings.maps_dir)
+
+
+def load_map(settings: Settings, map_id: str | None = None, version: int | None = None):
+    """A saved map version (default: the current version of the latest map)."""
+    return map_store(settings).load(map_id, version)
+
+
+def draft(
+    settings: Settings,
+    stages: str = "b2c",
+    personas: int | None = None,
+    where: dict | None = None,
+    title: str | None = None,
+    progress: Callable[[str, float], None] | None = None,
+):
+    """Draft, verify and save a new journey map (version 1); returns it."""
+    from assistant.draft import draft_map
+
+    with writer_lock(settings.home):
+        return draft_map(settings, stages=stages, personas=personas, where=where, title=title, progress=progress)
+
+
+def export(settings: Settings, fmt: str, path: str | Path, map_id: str | None = None, version: int | None = None) -> Path:
+    """Write a map as json | md | csv | html | png; returns the file written."""
+    from assistant.export import export_map
+
+    journey_map = load_map(settings, map_id, version)
+    return export_map(journey_map, units_by_id(settings), fmt, Path(path))
+
+
+def ask(question: str, settings: Settings, session: str = "default", where: dict | None = None,
+        map_id: str | None = None, on_token: Callable[[str], None] | None = None):
+    """Answer a question from the corpus (or the current map) with validated citations, or refuse honestly."""
+    from assistant.chat import ChatEngine
+
+    return ChatEngine(settings, session=session, map_id=map_id).ask(question, where=where, on_token=on_token)
+
+
+def refiner(settings: Settings, map_id: str | None = None):
+    """A Refiner over a saved map: propose/accept edits, undo/redo, history, diff."""
+    from assistant.refine.session import Refiner
+
+    store = map_store(settings)
+    return Refiner(store, store.resolve(map_id), units_by_id(settings))

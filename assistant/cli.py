@@ -16,6 +16,8 @@ from assistant.errors import JourneyError
 app = typer.Typer(help="Grounded personas and customer-journey maps from qualitative feedback.", no_args_is_help=True, add_completion=False)
 model_app = typer.Typer(help="Manage the local model files.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+map_app = typer.Typer(help="Map versions: list, history, diff, undo, redo, edit.", no_args_is_help=True)
+app.add_typer(map_app, name="map")
 out = Console()
 err = Console(stderr=True)
 
@@ -169,6 +171,223 @@ def schema(output: Optional[Path] = typer.Option(None, "-o", help="Write to a fi
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text + "\n")
+
+
+@app.command()
+def draft(
+    stages: str = typer.Option("b2c", "--stages", help="Stage set: a preset (b2c, saas, support, education) or a YAML/JSON file."),
+    personas: str = typer.Option("auto", "--personas", help="Number of personas, or 'auto' (chosen by silhouette)."),
+    where: List[str] = typer.Option([], "--where", help="Only units matching key=value; repeatable."),
+    title: Optional[str] = typer.Option(None, help="Map title."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Also write the map JSON here."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Don't ask before a paid run above the cost threshold."),
+    workspace: Optional[Path] = WorkspaceOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    provider: Optional[str] = ProviderOpt,
+):
+    """Draft a grounded journey map of the corpus (personas, stages, pain points, delights, opportunities)."""
+
+    def body():
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from assistant import api
+        from assistant.draft import cost
+        from assistant.llm.providers import model_handle
+        from assistant.stagesets.loader import load_stage_set
+
+        settings = _settings(workspace, chroma_url=chroma_url, provider=provider)
+        count = None if personas == "auto" else _positive_int(personas, "--personas")
+        handle = model_handle(settings)
+        plan = cost.estimate(len(load_stage_set(stages).stages), handle)
+        err.print(f"provider {handle.provider} · model {handle.model} · up to {plan['calls']} LLM calls, "
+                  f"~{plan['input_tokens'] + plan['output_tokens']:,} tokens, est. ${plan['usd']:.4f}", highlight=False)
+        if plan["usd"] > settings.cost_confirm_usd and not yes:
+            if not sys.stdin.isatty() or not typer.confirm("Estimated cost is above the threshold. Continue?"):
+                err.print("stopped before any paid call (pass --yes to skip this question)")
+                return 1
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
+            task = bar.add_task("draft", total=1.0)
+            journey_map = api.draft(settings, stages=stages, personas=count, where=_parse_where(where), title=title,
+                                    progress=lambda phase, done: bar.update(task, description=phase, completed=done))
+        timings = " · ".join(f"{k} {v:.1f}s" for k, v in journey_map.timings.items())
+        claims = len(journey_map.all_claims())
+        out.print(f"map {journey_map.id} v{journey_map.version}: {len(journey_map.personas)} personas, "
+                  f"{len(journey_map.stages)} stages, {claims} claims, {len(journey_map.all_evidence())} verified quotes", highlight=False)
+        out.print(f"time: {timings}", highlight=False)
+        usage = journey_map.usage
+        out.print(f"tokens: {usage.get('input_tokens', 0):,} in · {usage.get('output_tokens', 0):,} out · "
+                  f"{usage.get('calls', 0)} calls", highlight=False)
+        if output:
+            output.write_text(journey_map.model_dump_json(indent=2), encoding="utf-8")
+            out.print(f"wrote {output}")
+
+    _run(body)
+
+
+def _positive_int(value: str, name: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise typer.BadParameter(f"{name} expects 'auto' or a positive number, got {value!r}")
+    return int(value)
+
+
+@app.command()
+def export(
+    map_ref: str = typer.Argument("latest", help="Map id, or 'latest'."),
+    fmt: str = typer.Option("html", "--format", "-f", help="json | md | csv | html | png"),
+    output: Path = typer.Option(Path("."), "-o", "--output", help="File or folder to write."),
+    version: Optional[int] = typer.Option(None, "--version", help="Map version (default: current)."),
+    workspace: Optional[Path] = WorkspaceOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+):
+    """Export a map as JSON, a Markdown report, CSV, a visual HTML map or a PNG chart."""
+
+    def body():
+        from assistant import api
+
+        path = api.export(_settings(workspace, chroma_url=chroma_url), fmt, output, map_ref, version)
+        out.print(f"wrote {path}")
+
+    _run(body)
+
+
+@map_app.command("list")
+def map_list(workspace: Optional[Path] = WorkspaceOpt):
+    """Maps in the workspace."""
+
+    def body():
+        from assistant import api
+
+        store = api.map_store(_settings(workspace))
+        for map_id in store.map_ids():
+            head = store.head(map_id)
+            out.print(f"{map_id}  current v{head['current']}  ({len(store.versions(map_id))} versions)", highlight=False)
+
+    _run(body)
+
+
+@map_app.command("history")
+def map_history(map_ref: str = typer.Argument("latest"), workspace: Optional[Path] = WorkspaceOpt):
+    """Versions of a map: parent, author, time and edits."""
+
+    def body():
+        from assistant import api
+
+        store = api.map_store(_settings(workspace))
+        for row in store.history(store.resolve(map_ref)):
+            mark = "*" if row["current"] else " "
+            edits = "; ".join(row["edits"]) or "-"
+            out.print(f"{mark} v{row['version']} (parent {row['parent']}) {row['created_at']} {row['author']}: {edits}", highlight=False)
+
+    _run(body)
+
+
+@map_app.command("diff")
+def map_diff(version_a: int, version_b: int, map_ref: str = typer.Option("latest", "--map"), workspace: Optional[Path] = WorkspaceOpt):
+    """What changed between two versions of a map."""
+
+    def body():
+        from assistant import api
+
+        out.print(api.refiner(_settings(workspace), map_ref).diff(version_a, version_b).text() or "no changes", highlight=False)
+
+    _run(body)
+
+
+@map_app.command("undo")
+def map_undo(map_ref: str = typer.Argument("latest"), workspace: Optional[Path] = WorkspaceOpt):
+    """Make the parent of the current version current again."""
+    _run(lambda: _step_version(map_ref, workspace, "undo"))
+
+
+@map_app.command("redo")
+def map_redo(map_ref: str = typer.Argument("latest"), workspace: Optional[Path] = WorkspaceOpt):
+    """Re-apply the last undone version."""
+    _run(lambda: _step_version(map_ref, workspace, "redo"))
+
+
+def _step_version(map_ref: str, workspace: Optional[Path], direction: str) -> None:
+    from assistant import api
+
+    refiner = api.refiner(_settings(workspace), map_ref)
+    journey_map = refiner.undo() if direction == "undo" else refiner.redo()
+    out.print(f"current: v{journey_map.version}")
+
+
+@map_app.command("edit")
+def map_edit(command: str = typer.Argument(..., help="A slash command, e.g. \"/rename pp-purchase-1 Payment fails\"."),
+             map_ref: str = typer.Option("latest", "--map"), workspace: Optional[Path] = WorkspaceOpt):
+    """Apply one slash-command edit (/rename, /rewrite, /merge, /move, /delete, /add) as a new version."""
+
+    def body():
+        from assistant import api
+        from assistant.refine.slash import run_slash
+
+        result = run_slash(api.refiner(_settings(workspace), map_ref), command, accept=True, author="cli")
+        out.print(result.message, highlight=False)
+
+    _run(body)
+
+
+@app.command()
+def ask(
+    question: str,
+    where: List[str] = typer.Option([], "--where", help="Scope filter key=value; repeatable."),
+    session: str = typer.Option("cli", help="Chat session name (history is kept per session)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+    workspace: Optional[Path] = WorkspaceOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    provider: Optional[str] = ProviderOpt,
+):
+    """Ask the corpus a question: a cited answer, or an honest refusal when the feedback doesn't cover it."""
+
+    def body():
+        from assistant import api
+
+        answer = api.ask(question, _settings(workspace, chroma_url=chroma_url, provider=provider), session=session, where=_parse_where(where))
+        if as_json:
+            sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+        else:
+            out.print(answer.render(), highlight=False)
+        return 3 if answer.refused else 0
+
+    _run(body)
+
+
+@app.command()
+def chat(
+    session: str = typer.Option("cli", help="Chat session name (history is kept per session)."),
+    workspace: Optional[Path] = WorkspaceOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    provider: Optional[str] = ProviderOpt,
+):
+    """Interactive chat: questions, map questions, edit requests and /slash commands (/help)."""
+
+    def body():
+        from assistant.chat.repl import run_repl
+
+        return run_repl(_settings(workspace, chroma_url=chroma_url, provider=provider), session, out)
+
+    _run(body)
+
+
+@app.command()
+def ui(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind (default: this machine only)."),
+    port: int = typer.Option(7860, help="Port."),
+    auth: Optional[str] = typer.Option(None, help="user:pass, or a file with one user:pass per line."),
+    share: bool = typer.Option(False, "--share", help="Create a public Gradio share link."),
+    workspace: Optional[Path] = WorkspaceOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    provider: Optional[str] = ProviderOpt,
+):
+    """Open the Gradio app: corpus, map, chat, evals and export."""
+
+    def body():
+        from ui.app import ui_command
+
+        ui_command(_settings(workspace, chroma_url=chroma_url, provider=provider), host, port, auth, share)
+
+    _run(body)
 
 
 def main() -> None:

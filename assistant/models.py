@@ -115,6 +115,7 @@ class Claim(Strict):
 
     id: str = Field(description="Stable id of the claim within its map.")
     text: str = Field(min_length=1, description="The claim, in the researcher's words.")
+    description: Optional[str] = Field(default=None, description="One sentence expanding the claim (themes).")
     kind: Literal["observed", "inferred"] = Field(description="observed = directly supported by quotes; inferred = a synthesis over them.")
     evidence: list[Evidence] = Field(default_factory=list, description="Verbatim quotes supporting the claim (>= 1).")
     unit_ids: list[str] = Field(default_factory=list, description="All units the claim was built from (its cluster); evidence quotes a sample of them.")

@@ -1,0 +1,155 @@
+"""Ask the corpus: condense, scope, retrieve, gate, answer with validated citations.
+
+Answers are shown only after their citations were validated, so "streaming" emits whole
+validated sentences as they are ready rather than raw model tokens (raw tokens could show
+a claim that later fails validation).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from assistant.chat import gate
+from assistant.chat.history import ChatHistory
+from assistant.chat.map_questions import answer_from_map, detect_map_question
+from assistant.chat.models import AnswerSentence, ChatAnswer, Citation
+from assistant.chat.scope import scope_from_question
+from assistant.draft.evidence import sentences as split_sentences
+from assistant.errors import JourneyError, LLMCallError, StructuredOutputError
+from assistant.models import FeedbackUnit
+
+MAX_SOURCES = 6
+FOLLOW_UP = re.compile(r"^(and|but|what about|how about|why|also)\b|\b(it|they|them|that|those|these|this|there)\b", re.I)
+
+
+class ChatEngine:
+    """One chat session over a workspace: history, store, current map and model."""
+
+    def __init__(self, settings, session: str = "default", map_id: str | None = None, store=None, handle=None, use_llm: bool = True):
+        from vectorstore.store import FeedbackStore
+
+        self.settings = settings
+        self.store = store or FeedbackStore.from_settings(settings)
+        self.history = ChatHistory(settings.home / "chats", session)
+        self.map_id = map_id
+        self._handle = handle
+        self.use_llm = use_llm
+        self._known_values: dict[str, list[str]] | None = None
+
+    # --- context ------------------------------------------------------------------------
+
+    def handle(self):
+        if self._handle is None and self.use_llm:
+            from assistant.llm.providers import model_handle
+
+            self._handle = model_handle(self.settings)
+        return self._handle
+
+    def current_map(self):
+        from assistant.mapstore import MapStore
+
+        try:
+            return MapStore(self.settings.maps_dir).load(self.map_id)
+        except JourneyError:
+            return None
+
+    def known_values(self, journey_map) -> dict[str, list[str]]:
+        """Filter keys and their values that a question may name (metadata, stages, personas)."""
+        if self._known_values is None:
+            values: dict[str, set[str]] = {}
+            for unit in self.store.all_units():
+                for key, value in unit.metadata.items():
+                    if isinstance(value, str) and len(value) <= 40:
+                        values.setdefault(f"m.{key}", set()).add(value)
+            self._known_values = {k: sorted(v) for k, v in values.items() if 1 < len(v) <= 50}
+        known = dict(self._known_values)
+        if journey_map is not None:
+            known["stage"] = [s.name for s in journey_map.stages]
+        return known
+
+    # --- the answer ---------------------------------------------------------------------
+
+    def standalone_query(self, question: str) -> str:
+        """Follow-ups borrow the previous question's words so retrieval sees the whole topic."""
+        previous = [t.text for t in self.history.turns if t.role == "user"]
+        if previous and FOLLOW_UP.search(question) and len(question.split()) <= 12:
+            return f"{previous[-1]} {question}"
+        return question
+
+    def ask(self, question: str, where: dict | None = None, on_token: Callable[[str], None] | None = None) -> ChatAnswer:
+        started = time.perf_counter()
+        journey_map = self.current_map()
+        found = detect_map_question(question, journey_map)
+        if found is not None:
+            answer = answer_from_map(question, *found, journey_map, self._units_for_map(journey_map))
+        else:
+            answer = self._answer_from_corpus(question, where, journey_map)
+        answer.latency_s = round(time.perf_counter() - started, 3)
+        self.history.add("user", question)
+        self.history.add("assistant", answer.render())
+        if on_token is not None:
+            for sentence in answer.render().split("\n"):
+                on_token(sentence + "\n")
+        return answer
+
+    def _units_for_map(self, journey_map) -> dict[str, FeedbackUnit]:
+        ids = {e.unit_id for _, e in journey_map.all_evidence()}
+        return {u.id: u for u in self.store.get_units(sorted(ids))}
+
+    def _answer_from_corpus(self, question: str, where: dict | None, journey_map) -> ChatAnswer:
+        query = self.standalone_query(question)
+        scope = {**scope_from_question(question, self.known_values(journey_map)), **(where or {})}
+        hits = self.store.search(query, k=10, where=scope or None)
+        top = gate.best_similarity(hits)
+        units = {u.id: u for u in self.store.get_units([h.unit_id for h in hits])}
+        base = dict(question=question, standalone_query=query, scope={k: str(v) for k, v in scope.items()}, top_score=round(top, 4))
+        if not gate.passes(hits):
+            closest = [self._citation(n, units[h.unit_id], query) for n, h in enumerate(hits[:3], 1) if h.unit_id in units]
+            return ChatAnswer(**base, mode="refusal", refused=True, closest=closest, origin="extractive")
+        chosen = [units[h.unit_id] for h in gate.relevant(hits, MAX_SOURCES) if h.unit_id in units]
+        citations = [self._citation(n, unit, query) for n, unit in enumerate(chosen, 1)]
+        generated = self._generate(question, citations, units) if self.use_llm else None
+        if generated is None:
+            sentences = [AnswerSentence(text=f"\u201c{c.quote}\u201d", citations=[c.n], supported=True) for c in citations[:3]]
+            return ChatAnswer(**base, sentences=sentences, citations=citations[:3], origin="extractive")
+        if generated == "insufficient":
+            return ChatAnswer(**base, mode="refusal", refused=True, closest=citations[:3], origin="llm")
+        used = sorted({n for s in generated for n in s.citations})
+        return ChatAnswer(**base, sentences=generated, citations=[c for c in citations if c.n in used], origin="llm")
+
+    def _citation(self, n: int, unit: FeedbackUnit, query: str) -> Citation:
+        quote = best_matching_sentence(unit.text, query, self.store.embedder)
+        start = unit.text.find(quote)
+        return Citation(n=n, unit_id=unit.id, quote=quote, start=start, end=start + len(quote), source=unit.source,
+                        respondent=unit.respondent, locator=unit.locator.label())
+
+    def _generate(self, question: str, citations: list[Citation], units: dict[str, FeedbackUnit]) -> Any:
+        """Validated answer sentences, "insufficient" when the model abstains, None when it gave up."""
+        from assistant.llm.outputs import ChatAnswer as ChatAnswerOutput
+        from assistant.llm.prompts import Source, render_sources
+        from assistant.llm.structured import run_chain
+        from assistant.workspace import RunLog
+
+        sources = [Source(unit_id=c.unit_id, quote=c.quote) for c in citations]
+        try:
+            parsed, _ = run_chain("chat_answer", {"question": question, "sources": render_sources(sources)}, ChatAnswerOutput,
+                                  settings=self.settings, handle=self.handle(), sources=sources, units=units,
+                                  run_log=RunLog(self.settings.runs_dir, f"chat-{self.history.path.stem}"))
+        except (StructuredOutputError, LLMCallError):
+            return None
+        if parsed.insufficient_evidence or not parsed.sentences:
+            return "insufficient"
+        return [AnswerSentence(text=s.text.strip(), citations=sorted(set(s.citations)), supported=bool(s.citations)) for s in parsed.sentences]
+
+
+def best_matching_sentence(text: str, query: str, embedder) -> str:
+    """The unit's sentence closest to the query (the whole unit when it is one sentence)."""
+    parts = [s for s in split_sentences(text) if len(s) >= 12] or [text.strip()]
+    if len(parts) == 1:
+        return parts[0]
+    vectors = embedder.embed([query] + parts)
+    return parts[int(np.argmax(vectors[1:] @ vectors[0]))]

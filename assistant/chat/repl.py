@@ -1,0 +1,75 @@
+"""`journey chat`: questions, map questions, edit requests and slash commands in one prompt."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from assistant.errors import JourneyError
+
+HELP = """Ask anything about the feedback, e.g. "what frustrates people about returns?".
+Ask about the map: "what are the top pain points in purchase?".
+Edit the map in words ("merge pp-purchase-1 and pp-purchase-2") or with slash commands:
+  /rename /rewrite /merge /move /delete /add /undo /redo /history /diff v1 v2 /help
+A proposed edit is shown as a diff: type /accept to save it as a new version, /reject to drop it.
+/quit leaves."""
+
+
+def run_repl(settings, session: str, console: Console) -> int:
+    from assistant.chat.engine import ChatEngine
+    from assistant.refine.requests import is_edit_request, propose_from_request
+
+    engine = ChatEngine(settings, session=session)
+    pending = None
+    console.print(HELP, highlight=False)
+    while True:
+        try:
+            line = console.input("[bold]you> [/bold]").strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return 0
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return 0
+        try:
+            if line == "/help":
+                console.print(HELP, highlight=False)
+            elif line in ("/accept", "/reject"):
+                pending = _resolve(engine, pending, line == "/accept", console)
+            elif line.startswith("/"):
+                pending = _slash(engine, line, console) or pending
+            elif is_edit_request(line) and engine.current_map() is not None:
+                pending = propose_from_request(_refiner(engine), line, settings, engine.handle())
+                console.print(pending.diff_text + "\n(/accept to save, /reject to drop)", highlight=False)
+            else:
+                engine.ask(line, on_token=lambda text: console.print(text, end="", highlight=False))
+        except JourneyError as exc:
+            console.print(f"[red]error:[/red] {exc}", highlight=False)
+
+
+def _refiner(engine):
+    from assistant import api
+
+    return api.refiner(engine.settings, engine.map_id)
+
+
+def _slash(engine, line: str, console: Console):
+    from assistant.refine.slash import run_slash
+
+    result = run_slash(_refiner(engine), line)
+    console.print(result.message, highlight=False)
+    return result.proposal
+
+
+def _resolve(engine, pending, accept: bool, console: Console):
+    if pending is None:
+        console.print("nothing to accept or reject")
+        return None
+    refiner = _refiner(engine)
+    if accept:
+        saved = refiner.accept(pending, author="chat")
+        console.print(f"saved as v{saved.version}")
+    else:
+        refiner.reject(pending)
+        console.print("dropped")
+    return None

@@ -1,0 +1,136 @@
+"""Turns analysis results into map objects: stages, personas and their emotion summaries."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any, Sequence
+
+import numpy as np
+
+from assistant.draft.evidence import quote_unit
+from assistant.draft.synthesis import Synthesizer
+from assistant.models import AttributeCount, EmotionCount, EmotionSummary, FeedbackUnit, Persona, Stage, StageSet
+
+LLM_THEMES_PER_LANE = 3  # larger themes get model-written labels; the long tail keeps extractive ones
+OPPORTUNITY_PAIN_POINTS = 2  # pain points per stage that get "How might we" opportunities
+PERSONA_ATTRIBUTE_KEYS = 4
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "stage"
+
+
+# --- analysis calls ---------------------------------------------------------------------
+
+def find_stage_themes(units: list[FeedbackUnit], vectors: np.ndarray, stage_of: dict, valence_of: dict) -> list[Any]:
+    from assistant.analysis.themes import find_themes
+
+    return find_themes(units, vectors, stage_of, valence_of)
+
+
+def find_segments(units: list[FeedbackUnit], vectors: np.ndarray, n: int | None) -> list[Any]:
+    from assistant.analysis.personas import find_personas
+
+    return find_personas(units, vectors, n)
+
+
+# --- emotion ------------------------------------------------------------------------------
+
+def emotion_summary(unit_ids: Sequence[str], valence_of: dict, emotion_of: dict, units: dict[str, FeedbackUnit], top: int = 3) -> EmotionSummary:
+    """Mean valence with a 95% t-interval, n, and the dominant emotions with one quote each."""
+    from scipy import stats
+
+    values = np.array([valence_of[i] for i in unit_ids if i in valence_of], dtype=float)
+    if len(values) == 0:
+        return EmotionSummary()
+    mean = float(values.mean())
+    if len(values) > 1 and values.std(ddof=1) > 0:
+        half = float(stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    else:
+        half = 0.0
+    counts = Counter(emotion_of[i] for i in unit_ids if i in emotion_of)
+    dominant = []
+    for label, count in counts.most_common(top):
+        example = next(i for i in unit_ids if emotion_of.get(i) == label)
+        dominant.append(EmotionCount(label=label, count=count, evidence=[quote_unit(units[example])]))
+    clip = lambda x: round(max(-1.0, min(1.0, x)), 4)
+    return EmotionSummary(mean_valence=clip(mean), ci_low=clip(mean - half), ci_high=clip(mean + half), n=len(values), dominant=dominant)
+
+
+# --- stages -------------------------------------------------------------------------------
+
+def build_stages(stage_set: StageSet, themes: list[Any], stage_of: dict, valence_of: dict, emotion_of: dict,
+                 synth: Synthesizer, units: dict[str, FeedbackUnit]) -> list[Stage]:
+    total_respondents = len({u.respondent or u.id for u in units.values() if u.is_evidence})
+    by_stage: dict[str, list[Any]] = defaultdict(list)
+    for theme in themes:
+        by_stage[theme.stage].append(theme)
+    stages = []
+    for order, definition in enumerate(stage_set.stages):
+        name, key = definition.name, slug(definition.name)
+        unit_ids = [i for i, s in stage_of.items() if s == name]
+        lanes: dict[str, list] = {"pain_points": [], "delights": []}
+        for lane, prefix in (("pain_points", "pp"), ("delights", "dl")):
+            ranked = sorted((t for t in by_stage[name] if t.lane == lane), key=lambda t: (t.outlier, -len(t.unit_ids)))
+            for n, theme in enumerate(ranked, 1):
+                lanes[lane].append(synth.theme_claim(
+                    f"{prefix}-{key}-{n}", name, lane, theme.unit_ids, theme.representatives, theme.keywords,
+                    theme.cohesion, total_respondents, use_llm=n <= LLM_THEMES_PER_LANE and not theme.outlier))
+        stage_keywords = [k for t in by_stage[name] for k in t.keywords[:2]]
+        detail_ids = [i for t in sorted(by_stage[name], key=lambda t: -len(t.unit_ids)) for i in t.representatives[:2]] or unit_ids
+        touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key)
+        opportunities = []
+        for n, pain in enumerate(lanes["pain_points"][:OPPORTUNITY_PAIN_POINTS], 1):
+            opportunities += synth.opportunities(pain, f"op-{key}-{n}", _impact(pain.prevalence.respondents, total_respondents))
+        stages.append(Stage(name=name, description=definition.description, order=order, unit_ids=unit_ids,
+                            touchpoints=touchpoints, goals=goals, pain_points=lanes["pain_points"], delights=lanes["delights"],
+                            opportunities=opportunities, emotion=emotion_summary(unit_ids, valence_of, emotion_of, units)))
+    return stages
+
+
+def _impact(respondents: int, total: int) -> str:
+    share = respondents / total if total else 0
+    return "high" if share >= 0.10 else "medium" if share >= 0.03 else "low"
+
+
+# --- personas -----------------------------------------------------------------------------
+
+def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, valence_of: dict, emotion_of: dict,
+                   synth: Synthesizer, units: dict[str, FeedbackUnit]) -> list[Persona]:
+    personas = []
+    for k, segment in enumerate(segments, 1):
+        persona_id = f"persona-{k}"
+        attributes = [AttributeCount(key=a.key, value=str(a.value), count=a.count) for a in segment.attributes]
+        described = _attribute_text(attributes)
+        seg_ids = [i for i in segment.unit_ids if i in units]
+        by_valence = sorted(seg_ids, key=lambda i: valence_of.get(i, 0.0))
+        name, summary, lanes, origin = synth.persona_profile(persona_id, described, segment.representatives, by_valence[:4], by_valence[::-1][:4])
+        stage_emotions = {}
+        for definition in stage_set.stages:
+            in_stage = [i for i in seg_ids if stage_of.get(i) == definition.name]
+            if in_stage:
+                stage_emotions[definition.name] = emotion_summary(in_stage, valence_of, emotion_of, units, top=1)
+        personas.append(Persona(
+            id=persona_id, name=name or _fallback_name(attributes, k), summary=summary or f"{len(segment.respondents)} respondents; {described}.",
+            share=round(float(segment.share), 4), respondents=list(segment.respondents), attributes=attributes,
+            goals=lanes["goals"], frustrations=lanes["frustrations"], motivations=lanes["motivations"], behaviours=lanes["behaviours"],
+            representative_quotes=[quote_unit(units[i]) for i in segment.representatives[:3] if i in units],
+            stage_emotions=stage_emotions, origin=origin))
+    return personas
+
+
+def _attribute_text(attributes: list[AttributeCount]) -> str:
+    by_key: dict[str, list[AttributeCount]] = defaultdict(list)
+    for a in attributes:
+        by_key[a.key].append(a)
+    parts = []
+    for key, values in list(by_key.items())[:PERSONA_ATTRIBUTE_KEYS]:
+        top = max(values, key=lambda a: a.count)
+        parts.append(f"{key}: {top.value} ({top.count})")
+    return ", ".join(parts) or "no metadata"
+
+
+def _fallback_name(attributes: list[AttributeCount], k: int) -> str:
+    top = sorted(attributes, key=lambda a: -a.count)[:2]
+    return " · ".join(a.value for a in top) + " customers" if top else f"Segment {k}"

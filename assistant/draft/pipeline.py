@@ -1,0 +1,128 @@
+"""One-click draft: evidence-first analysis, then LLM naming, then a verified JourneyMap.
+
+Reads as numbered steps. Structure and evidence come from the analysis layer (steps 2-5), so
+the map stays grounded even with a tiny model; the model only names and summarises (step 6).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+from assistant.draft import assemble
+from assistant.draft.synthesis import Synthesizer
+from assistant.errors import GroundingError, JourneyError
+from assistant.models import JourneyMap, ModelInfo, corpus_fingerprint
+from assistant.workspace import RunLog
+
+Progress = Callable[[str, float], None]
+PHASES = ("load", "stages", "sentiment", "themes", "personas", "synthesis", "assemble")
+
+
+class PhaseClock:
+    """Times each phase, reports progress, and records both in the run log."""
+
+    def __init__(self, progress: Progress | None, run_log: RunLog):
+        self.progress = progress
+        self.run_log = run_log
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(name, PHASES.index(name) / len(PHASES))
+        started = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 3)
+        self.run_log.record("phase", phase=name, seconds=self.timings[name])
+
+
+def draft_map(settings, stages: str = "b2c", personas: int | None = None, where: dict | None = None,
+              title: str | None = None, progress: Progress | None = None, store=None, handle: Any = "auto",
+              save: bool = True) -> JourneyMap:
+    """Draft a map of the corpus in scope, verify every quote against it, save it as version 1."""
+    from assistant.analysis import emotion, sentiment
+    from assistant.analysis.stages import assign_stages
+    from assistant.mapstore import MapStore
+    from assistant.stagesets.loader import load_stage_set
+    from vectorstore.store import FeedbackStore
+
+    run_log = RunLog(settings.runs_dir)
+    clock = PhaseClock(progress, run_log)
+    store = store or FeedbackStore.from_settings(settings)
+    stage_set = load_stage_set(stages)
+
+    # 1. The corpus in scope, and the vectors stored at ingest (nothing is embedded twice).
+    with clock.phase("load"):
+        all_units = store.all_units(where)
+        units = {u.id: u for u in all_units}
+        evidence_units = [u for u in all_units if u.is_evidence]
+        if not evidence_units:
+            raise JourneyError("no feedback in scope to draft from; ingest files with `journey ingest PATH` (or loosen --where)")
+        ids = [u.id for u in evidence_units]
+        vectors = store.get_embeddings(ids)
+        texts = [u.text for u in evidence_units]
+
+    # 2. Stage of each unit (None = fits no stage).
+    with clock.phase("stages"):
+        assignments = assign_stages(vectors, stage_set, store.embedder, texts=texts)
+        stage_of = {i: a.stage for i, a in zip(ids, assignments)}
+
+    # 3. Sentiment valence and emotion label per unit.
+    with clock.phase("sentiment"):
+        valences = sentiment.valence(texts, vectors)
+        labels = [label for label, _ in emotion.emotions(vectors, texts)]
+        valence_of = dict(zip(ids, map(float, valences)))
+        emotion_of = dict(zip(ids, labels))
+
+    # 4. Themes: clusters within stage x polarity -> pain points and delights.
+    with clock.phase("themes"):
+        themes = assemble.find_stage_themes(evidence_units, vectors, stage_of, valence_of)
+
+    # 5. Persona segments: respondents clustered on their units and metadata.
+    with clock.phase("personas"):
+        segments = assemble.find_segments(evidence_units, vectors, personas)
+
+    # 6. Synthesis: the model names themes, stages and personas; fallbacks keep the draft going.
+    with clock.phase("synthesis"):
+        synth = Synthesizer(units=units, settings=settings, handle=_model_handle(settings, handle), run_log=run_log)
+        built_stages = assemble.build_stages(stage_set, themes, stage_of, valence_of, emotion_of, synth, units)
+        built_personas = assemble.build_personas(segments, stage_set, stage_of, valence_of, emotion_of, synth, units)
+
+    # 7. Assemble and verify: every quote verbatim, every id real, every claim evidenced.
+    with clock.phase("assemble"):
+        handle_info = synth.handle
+        journey_map = JourneyMap(
+            id=f"map-{run_log.run_id}", title=title or f"Journey map ({stage_set.name})",
+            corpus_fingerprint=corpus_fingerprint(list(units)), stage_set=stage_set,
+            personas=built_personas, stages=built_stages,
+            model_info=ModelInfo(provider=getattr(handle_info, "provider", "none"), model=getattr(handle_info, "model", "extractive"),
+                                 embedder=store.embedder.name),
+            run_id=run_log.run_id, usage=dict(synth.usage),
+        )
+        verified = verify(journey_map, units)
+        store.set_unit_labels({i: {"stage": stage_of.get(i)} for i in ids})
+
+    verified = verified.model_copy(update={"timings": clock.timings})
+    run_log.record("draft_done", map_id=verified.id, timings=clock.timings, usage=dict(synth.usage), fallbacks=synth.fallbacks)
+    return MapStore(settings.maps_dir).save_new(verified) if save else verified
+
+
+def verify(journey_map: JourneyMap, units: dict) -> JourneyMap:
+    """Re-validate the whole map against the corpus; raises GroundingError listing every problem."""
+    from pydantic import ValidationError
+
+    try:
+        return JourneyMap.model_validate(journey_map.model_dump(), context={"units": units})
+    except ValidationError as exc:
+        raise GroundingError([f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)]) from None
+
+
+def _model_handle(settings, handle: Any):
+    if handle != "auto":
+        return handle
+    from assistant.llm.providers import model_handle
+
+    return model_handle(settings)
+

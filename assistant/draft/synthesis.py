@@ -1,0 +1,174 @@
+"""Synthesis: the LLM names and summarises what the analysis layer found.
+
+Every function here takes units chosen by the analysis layer, offers the model numbered
+quotes from them, and turns the validated answer into claims whose evidence was verified by
+the structured-output layer. When a chain gives up (or no model is configured), the item
+falls back to an extractive label built from keywords and quotes, marked origin="extractive";
+the draft always completes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from assistant.draft.evidence import best_sentence, make_claim
+from assistant.errors import LLMCallError, StructuredOutputError
+from assistant.llm.outputs import OpportunityStatements, PersonaProfile, StageDetails, ThemeLabel
+from assistant.llm.prompts import Source, render_sources
+from assistant.models import Claim, Evidence, FeedbackUnit, Opportunity
+
+MAX_SOURCES = 6
+GOAL_CUE = re.compile(r"\b(I|we) (just )?(want(ed)?|need(ed)?|hope[ds]?|wish(ed)?|(was|am|were) (trying|looking) to|expect(ed)?)\b", re.I)
+
+
+@dataclass
+class Synthesizer:
+    """Runs the naming chains with a shared model handle, corpus, run log and usage tally."""
+
+    units: dict[str, FeedbackUnit]
+    settings: Any = None
+    handle: Any = None  # assistant.llm.providers.ModelHandle, or None for extractive-only drafts
+    run_log: Any = None
+    usage: Counter = field(default_factory=Counter)
+    fallbacks: list[str] = field(default_factory=list)
+
+    def chain(self, name: str, variables: dict[str, Any], output_model: type, sources: list[Source]):
+        """(parsed, evidence by output path), or None when the chain gave up."""
+        if self.handle is None:
+            return None
+        from assistant.llm.structured import run_chain
+
+        try:
+            parsed, record = run_chain(name, variables, output_model, settings=self.settings, handle=self.handle,
+                                       sources=sources, units=self.units, run_log=self.run_log)
+        except (StructuredOutputError, LLMCallError) as exc:
+            self.usage.update(getattr(exc, "usage", {}) or {})
+            self.fallbacks.append(f"{name}: {exc}")
+            if self.run_log is not None:
+                self.run_log.record("fallback", chain=name, reason=str(exc))
+            return None
+        self.usage.update(record.usage)
+        return parsed, record.evidence
+
+    # --- themes -------------------------------------------------------------------------
+
+    def theme_claim(self, claim_id: str, stage: str, polarity: str, members: Sequence[str], representatives: Sequence[str],
+                    keywords: Sequence[str], confidence: float, total_respondents: int, use_llm: bool = True) -> Claim:
+        """A pain point or delight: LLM title + description over the theme's representative quotes."""
+        reps = [self.units[i] for i in representatives if i in self.units][:MAX_SOURCES] or [self.units[members[0]]]
+        sources = [Source(unit_id=u.id, quote=best_sentence(u.text, keywords)) for u in reps]
+        kind = "pain point" if polarity == "pain_points" else "delight"
+        answer = self.chain("theme_label", {"stage": stage, "polarity": kind, "evidence": render_sources(sources)}, ThemeLabel, sources) if use_llm else None
+        common = dict(units=self.units, keywords=keywords, confidence=confidence, total_respondents=total_respondents)
+        if answer is not None and not answer[0].insufficient_evidence:
+            label, evidence = answer
+            claim = make_claim(claim_id, label.title, "observed", members, [], **common, origin="llm")
+            return claim.model_copy(update={"evidence": _dedupe(list(evidence.values())), "description": label.description})
+        title = extractive_title(keywords, reps[0])
+        return make_claim(claim_id, title, "observed", members, reps[:3], **common, origin="extractive")
+
+    # --- stages -------------------------------------------------------------------------
+
+    def stage_details(self, stage: str, description: str, unit_ids: Sequence[str], keywords: Sequence[str], prefix: str) -> tuple[list[Claim], list[Claim]]:
+        """(touchpoints, goals) of a stage, each an inferred claim citing one quote."""
+        reps = [self.units[i] for i in unit_ids[:MAX_SOURCES] if i in self.units]
+        if not reps:
+            return [], []
+        sources = [Source(unit_id=u.id, quote=best_sentence(u.text, keywords)) for u in reps]
+        answer = self.chain("stage_details", {"stage": stage, "stage_description": description, "evidence": render_sources(sources)}, StageDetails, sources)
+        if answer is not None:
+            details, evidence = answer
+            touchpoints = self._points(details.touchpoints, evidence, "touchpoints", f"tp-{prefix}")
+            goals = self._points(details.goals, evidence, "goals", f"gl-{prefix}")
+            return touchpoints, goals
+        return self._extractive_touchpoints(unit_ids, keywords, prefix), self._extractive_goals(unit_ids, prefix)
+
+    def _points(self, points, evidence: dict[str, Evidence], lane: str, prefix: str) -> list[Claim]:
+        claims, seen = [], set()
+        for index, point in enumerate(points):
+            ev = evidence.get(f"{lane}[{index}].source")
+            if ev is None or point.text.lower() in seen:
+                continue
+            seen.add(point.text.lower())
+            claims.append(make_claim(f"{prefix}-{len(claims) + 1}", point.text, "inferred", [ev.unit_id], [], units=self.units)
+                          .model_copy(update={"evidence": [ev]}))
+        return claims
+
+    def _extractive_touchpoints(self, unit_ids: Sequence[str], keywords: Sequence[str], prefix: str) -> list[Claim]:
+        claims = []
+        for word in keywords[:3]:
+            holders = [i for i in unit_ids if word.lower() in self.units[i].text.lower()]
+            if holders:
+                claims.append(make_claim(f"tp-{prefix}-{len(claims) + 1}", word, "inferred", holders, [self.units[holders[0]]],
+                                         units=self.units, keywords=[word], origin="extractive"))
+        return claims
+
+    def _extractive_goals(self, unit_ids: Sequence[str], prefix: str) -> list[Claim]:
+        claims = []
+        for unit_id in unit_ids:
+            sentence = next((s for s in re.split(r"(?<=[.!?])\s+", self.units[unit_id].text) if GOAL_CUE.search(s)), None)
+            if sentence and len(sentence) <= 200:
+                claims.append(make_claim(f"gl-{prefix}-{len(claims) + 1}", sentence, "observed", [unit_id], [self.units[unit_id]],
+                                         units=self.units, quotes={unit_id: sentence}, origin="extractive"))
+            if len(claims) == 2:
+                break
+        return claims
+
+    # --- opportunities ------------------------------------------------------------------
+
+    def opportunities(self, pain_point: Claim, opp_id: str, impact: str) -> list[Opportunity]:
+        """'How might we ...' statements addressing one pain point, citing its quotes."""
+        sources = [Source(unit_id=e.unit_id, quote=e.quote) for e in pain_point.evidence[:MAX_SOURCES]]
+        answer = self.chain("opportunity", {"pain_point": pain_point.text, "evidence": render_sources(sources)}, OpportunityStatements, sources)
+        if answer is not None:
+            texts, origin = list(dict.fromkeys(answer[0].statements)), "llm"
+        else:
+            texts, origin = [f"How might we address \u201c{pain_point.text}\u201d?"], "extractive"
+        return [Opportunity(id=f"{opp_id}-{n}", text=text, addresses=[pain_point.id], evidence=pain_point.evidence[:2],
+                            impact_hint=impact, origin=origin) for n, text in enumerate(texts, 1)]
+
+    # --- personas -----------------------------------------------------------------------
+
+    def persona_profile(self, persona_id: str, attributes: str, representatives: Sequence[str], negative: Sequence[str],
+                        positive: Sequence[str]) -> tuple[str, str, dict[str, list[Claim]], str]:
+        """(name, summary, {goals, frustrations, motivations, behaviours}, origin) for a segment."""
+        reps = [self.units[i] for i in representatives[:MAX_SOURCES] if i in self.units]
+        sources = [Source(unit_id=u.id, quote=best_sentence(u.text)) for u in reps]
+        answer = self.chain("persona_profile", {"attributes": attributes, "evidence": render_sources(sources)}, PersonaProfile, sources) if reps else None
+        if answer is not None:
+            profile, evidence = answer
+            lanes = {lane: self._points(getattr(profile, lane), evidence, lane, f"{lane[:2]}-{persona_id}")
+                     for lane in ("goals", "frustrations", "motivations", "behaviours")}
+            return profile.name, profile.summary, lanes, "llm"
+        lanes = {
+            "goals": self._extractive_goals(list(representatives), f"{persona_id}"),
+            "frustrations": [make_claim(f"fr-{persona_id}-{n}", best_sentence(self.units[i].text), "observed", [i], [self.units[i]],
+                                        units=self.units, origin="extractive") for n, i in enumerate(negative[:2], 1)],
+            "motivations": [make_claim(f"mo-{persona_id}-{n}", best_sentence(self.units[i].text), "observed", [i], [self.units[i]],
+                                       units=self.units, origin="extractive") for n, i in enumerate(positive[:2], 1)],
+            "behaviours": [],
+        }
+        return "", "", lanes, "extractive"
+
+
+def extractive_title(keywords: Sequence[str], unit: FeedbackUnit) -> str:
+    """Fallback theme label: top keywords, or the start of the representative sentence."""
+    words = [k for k in keywords if k][:3]
+    if words:
+        return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+    sentence = best_sentence(unit.text)
+    return " ".join(sentence.split()[:8])
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    seen, out = set(), []
+    for ev in evidence:
+        key = (ev.unit_id, ev.start, ev.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(ev)
+    return out
+
