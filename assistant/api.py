@@ -52,7 +52,8 @@ def search(query: str, settings: Settings, k: int = 10, where: dict | None = Non
 
 
 def stats(settings: Settings) -> dict:
-    return open_store(settings).stats()
+    """Units, sources, respondents and metadata columns of the corpus."""
+    return open_store(settings).stats().model_dump()
 
 
 def units_by_id(settings: Settings) -> dict:

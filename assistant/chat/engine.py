@@ -103,9 +103,11 @@ class ChatEngine:
     def _answer_from_corpus(self, question: str, where: dict | None, journey_map) -> ChatAnswer:
         query = self.standalone_query(question)
         scope = {**scope_from_question(question, self.known_values(journey_map)), **(where or {})}
-        hits = self.store.search(query, k=10, where=scope or None)
-        top = gate.best_similarity(hits)
+        hits = self.store.search(query, k=20, where=scope or None)
         units = {u.id: u for u in self.store.get_units([h.unit_id for h in hits])}
+        # interviewer and agent turns are context, not customer evidence
+        hits = [h for h in hits if h.unit_id in units and units[h.unit_id].is_evidence][:10]
+        top = gate.best_similarity(hits)
         base = dict(question=question, standalone_query=query, scope={k: str(v) for k, v in scope.items()}, top_score=round(top, 4))
         if not gate.passes(hits):
             closest = [self._citation(n, units[h.unit_id], query) for n, h in enumerate(hits[:3], 1) if h.unit_id in units]
@@ -153,3 +155,11 @@ def best_matching_sentence(text: str, query: str, embedder) -> str:
         return parts[0]
     vectors = embedder.embed([query] + parts)
     return parts[int(np.argmax(vectors[1:] @ vectors[0]))]
+
+
+def eval_view(answer: ChatAnswer) -> dict:
+    """The shape the chat eval suite scores: refused, sentences with {unit_id, quote} citations, latency."""
+    by_number = {c.n: c for c in answer.citations}
+    sentences = [{"text": s.text, "citations": [{"unit_id": by_number[n].unit_id, "quote": by_number[n].quote}
+                                                for n in s.citations if n in by_number]} for s in answer.sentences]
+    return {"refused": answer.refused, "sentences": sentences, "latency": answer.latency_s}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any, Sequence
 
 import numpy as np
 
 from assistant.draft.evidence import quote_unit
 from assistant.draft.synthesis import Synthesizer
-from assistant.models import AttributeCount, EmotionCount, EmotionSummary, FeedbackUnit, Persona, Stage, StageSet
+from assistant.models import AttributeCount, EmotionSummary, FeedbackUnit, Persona, Stage, StageSet
 
 LLM_THEMES_PER_LANE = 3  # larger themes get model-written labels; the long tail keeps extractive ones
 OPPORTUNITY_PAIN_POINTS = 2  # pain points per stage that get "How might we" opportunities
@@ -29,33 +29,36 @@ def find_stage_themes(units: list[FeedbackUnit], vectors: np.ndarray, stage_of: 
     return find_themes(units, vectors, stage_of, valence_of)
 
 
-def find_segments(units: list[FeedbackUnit], vectors: np.ndarray, n: int | None) -> list[Any]:
+def find_segments(units: list[FeedbackUnit], vectors: np.ndarray, n: int | None, stage_of: dict, valence_of: dict) -> list[Any]:
     from assistant.analysis.personas import find_personas
 
-    return find_personas(units, vectors, n)
+    return find_personas(units, vectors, n, stage_of_unit=stage_of, valence_of_unit=valence_of)
+
+
+def representatives(unit_ids: Sequence[str], vector_of: dict[str, np.ndarray], n: int = 6) -> list[str]:
+    """Units closest to the group's centroid, diverse by maximal marginal relevance."""
+    from assistant.analysis.themes import mmr
+
+    ids = [i for i in unit_ids if i in vector_of]
+    if not ids:
+        return []
+    matrix = np.stack([vector_of[i] for i in ids])
+    centroid = matrix.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    return [ids[j] for j in mmr(matrix, centroid, min(n, len(ids)))]
 
 
 # --- emotion ------------------------------------------------------------------------------
 
 def emotion_summary(unit_ids: Sequence[str], valence_of: dict, emotion_of: dict, units: dict[str, FeedbackUnit], top: int = 3) -> EmotionSummary:
-    """Mean valence with a 95% t-interval, n, and the dominant emotions with one quote each."""
-    from scipy import stats
+    """Mean valence with a 95% interval, n, and the dominant emotions with example quotes, from evidence only."""
+    from assistant.analysis.emotion_curve import emotion_summary as summarise
 
-    values = np.array([valence_of[i] for i in unit_ids if i in valence_of], dtype=float)
-    if len(values) == 0:
+    ids = [i for i in unit_ids if i in valence_of]
+    if not ids:
         return EmotionSummary()
-    mean = float(values.mean())
-    if len(values) > 1 and values.std(ddof=1) > 0:
-        half = float(stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
-    else:
-        half = 0.0
-    counts = Counter(emotion_of[i] for i in unit_ids if i in emotion_of)
-    dominant = []
-    for label, count in counts.most_common(top):
-        example = next(i for i in unit_ids if emotion_of.get(i) == label)
-        dominant.append(EmotionCount(label=label, count=count, evidence=[quote_unit(units[example])]))
-    clip = lambda x: round(max(-1.0, min(1.0, x)), 4)
-    return EmotionSummary(mean_valence=clip(mean), ci_low=clip(mean - half), ci_high=clip(mean + half), n=len(values), dominant=dominant)
+    stats = summarise(ids, [valence_of[i] for i in ids], [emotion_of[i] for i in ids], top=top)
+    return stats.to_model(units)
 
 
 # --- stages -------------------------------------------------------------------------------
@@ -71,14 +74,14 @@ def build_stages(stage_set: StageSet, themes: list[Any], stage_of: dict, valence
         name, key = definition.name, slug(definition.name)
         unit_ids = [i for i, s in stage_of.items() if s == name]
         lanes: dict[str, list] = {"pain_points": [], "delights": []}
-        for lane, prefix in (("pain_points", "pp"), ("delights", "dl")):
-            ranked = sorted((t for t in by_stage[name] if t.lane == lane), key=lambda t: (t.outlier, -len(t.unit_ids)))
+        for lane, prefix, polarity in (("pain_points", "pp", "pain"), ("delights", "dl", "delight")):
+            ranked = [t for t in by_stage[name] if t.polarity == polarity]  # analysis sorts them: largest first, outliers last
             for n, theme in enumerate(ranked, 1):
                 lanes[lane].append(synth.theme_claim(
-                    f"{prefix}-{key}-{n}", name, lane, theme.unit_ids, theme.representatives, theme.keywords,
+                    f"{prefix}-{key}-{n}", name, lane, theme.unit_ids, theme.representative_ids, theme.keywords,
                     theme.cohesion, total_respondents, use_llm=n <= LLM_THEMES_PER_LANE and not theme.outlier))
         stage_keywords = [k for t in by_stage[name] for k in t.keywords[:2]]
-        detail_ids = [i for t in sorted(by_stage[name], key=lambda t: -len(t.unit_ids)) for i in t.representatives[:2]] or unit_ids
+        detail_ids = [i for t in sorted(by_stage[name], key=lambda t: -len(t.unit_ids)) for i in t.representative_ids[:2]] or unit_ids
         touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key)
         opportunities = []
         for n, pain in enumerate(lanes["pain_points"][:OPPORTUNITY_PAIN_POINTS], 1):
@@ -97,15 +100,16 @@ def _impact(respondents: int, total: int) -> str:
 # --- personas -----------------------------------------------------------------------------
 
 def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, valence_of: dict, emotion_of: dict,
-                   synth: Synthesizer, units: dict[str, FeedbackUnit]) -> list[Persona]:
+                   synth: Synthesizer, units: dict[str, FeedbackUnit], vector_of: dict[str, np.ndarray]) -> list[Persona]:
     personas = []
     for k, segment in enumerate(segments, 1):
         persona_id = f"persona-{k}"
-        attributes = [AttributeCount(key=a.key, value=str(a.value), count=a.count) for a in segment.attributes]
+        attributes = list(segment.attributes)
+        reps = representatives(segment.unit_ids, vector_of)
         described = _attribute_text(attributes)
         seg_ids = [i for i in segment.unit_ids if i in units]
         by_valence = sorted(seg_ids, key=lambda i: valence_of.get(i, 0.0))
-        name, summary, lanes, origin = synth.persona_profile(persona_id, described, segment.representatives, by_valence[:4], by_valence[::-1][:4])
+        name, summary, lanes, origin = synth.persona_profile(persona_id, described, reps, by_valence[:4], by_valence[::-1][:4])
         stage_emotions = {}
         for definition in stage_set.stages:
             in_stage = [i for i in seg_ids if stage_of.get(i) == definition.name]
@@ -115,7 +119,7 @@ def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, val
             id=persona_id, name=name or _fallback_name(attributes, k), summary=summary or f"{len(segment.respondents)} respondents; {described}.",
             share=round(float(segment.share), 4), respondents=list(segment.respondents), attributes=attributes,
             goals=lanes["goals"], frustrations=lanes["frustrations"], motivations=lanes["motivations"], behaviours=lanes["behaviours"],
-            representative_quotes=[quote_unit(units[i]) for i in segment.representatives[:3] if i in units],
+            representative_quotes=[quote_unit(units[i]) for i in reps[:3] if i in units],
             stage_emotions=stage_emotions, origin=origin))
     return personas
 

@@ -60,11 +60,14 @@ def make_claim(
     origin: str = "llm",
     confidence: float = 0.5,
     total_respondents: int | None = None,
+    evidence: Sequence[Evidence] | None = None,
+    description: str | None = None,
 ) -> Claim:
-    """A claim with one verbatim quote per evidence unit and prevalence over all its units."""
+    """A claim quoting each evidence unit (or carrying already-verified `evidence`), with prevalence over all its units."""
     quotes = quotes or {}
-    evidence = [quote_unit(u, keywords, quotes.get(u.id)) for u in evidence_units]
+    if evidence is None:
+        evidence = [quote_unit(u, keywords, quotes.get(u.id)) for u in evidence_units]
     return Claim(
-        id=claim_id, text=text.strip(), kind=kind, evidence=evidence, unit_ids=list(dict.fromkeys(unit_ids)),
+        id=claim_id, text=text.strip(), description=description, kind=kind, evidence=list(evidence), unit_ids=list(dict.fromkeys(unit_ids)),
         prevalence=prevalence(unit_ids, units, total_respondents), confidence=round(float(confidence), 3), origin=origin,
     )

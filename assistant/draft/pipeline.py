@@ -82,13 +82,13 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
 
     # 5. Persona segments: respondents clustered on their units and metadata.
     with clock.phase("personas"):
-        segments = assemble.find_segments(evidence_units, vectors, personas)
+        segments = assemble.find_segments(evidence_units, vectors, personas, stage_of, valence_of)
 
     # 6. Synthesis: the model names themes, stages and personas; fallbacks keep the draft going.
     with clock.phase("synthesis"):
         synth = Synthesizer(units=units, settings=settings, handle=_model_handle(settings, handle), run_log=run_log)
         built_stages = assemble.build_stages(stage_set, themes, stage_of, valence_of, emotion_of, synth, units)
-        built_personas = assemble.build_personas(segments, stage_set, stage_of, valence_of, emotion_of, synth, units)
+        built_personas = assemble.build_personas(segments, stage_set, stage_of, valence_of, emotion_of, synth, units, dict(zip(ids, vectors)))
 
     # 7. Assemble and verify: every quote verbatim, every id real, every claim evidenced.
     with clock.phase("assemble"):

@@ -65,8 +65,8 @@ class Synthesizer:
         common = dict(units=self.units, keywords=keywords, confidence=confidence, total_respondents=total_respondents)
         if answer is not None and not answer[0].insufficient_evidence:
             label, evidence = answer
-            claim = make_claim(claim_id, label.title, "observed", members, [], **common, origin="llm")
-            return claim.model_copy(update={"evidence": _dedupe(list(evidence.values())), "description": label.description})
+            return make_claim(claim_id, label.title, "observed", members, [], **common, origin="llm",
+                              evidence=_dedupe(list(evidence.values())), description=label.description)
         title = extractive_title(keywords, reps[0])
         return make_claim(claim_id, title, "observed", members, reps[:3], **common, origin="extractive")
 
@@ -93,8 +93,7 @@ class Synthesizer:
             if ev is None or point.text.lower() in seen:
                 continue
             seen.add(point.text.lower())
-            claims.append(make_claim(f"{prefix}-{len(claims) + 1}", point.text, "inferred", [ev.unit_id], [], units=self.units)
-                          .model_copy(update={"evidence": [ev]}))
+            claims.append(make_claim(f"{prefix}-{len(claims) + 1}", point.text, "inferred", [ev.unit_id], [], units=self.units, evidence=[ev]))
         return claims
 
     def _extractive_touchpoints(self, unit_ids: Sequence[str], keywords: Sequence[str], prefix: str) -> list[Claim]:
@@ -126,7 +125,7 @@ class Synthesizer:
         if answer is not None:
             texts, origin = list(dict.fromkeys(answer[0].statements)), "llm"
         else:
-            texts, origin = [f"How might we address \u201c{pain_point.text}\u201d?"], "extractive"
+            texts, origin = [f"How might we address this pain point: {pain_point.text}?"], "extractive"
         return [Opportunity(id=f"{opp_id}-{n}", text=text, addresses=[pain_point.id], evidence=pain_point.evidence[:2],
                             impact_hint=impact, origin=origin) for n, text in enumerate(texts, 1)]
 
@@ -154,13 +153,11 @@ class Synthesizer:
         return "", "", lanes, "extractive"
 
 
-def extractive_title(keywords: Sequence[str], unit: FeedbackUnit) -> str:
-    """Fallback theme label: top keywords, or the start of the representative sentence."""
-    words = [k for k in keywords if k][:3]
-    if words:
-        return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
-    sentence = best_sentence(unit.text)
-    return " ".join(sentence.split()[:8])
+def extractive_title(keywords: Sequence[str], unit: FeedbackUnit, max_words: int = 10) -> str:
+    """Fallback theme label: the representative sentence (clipped), which reads better than a keyword list."""
+    sentence = best_sentence(unit.text, keywords).rstrip(".!?")
+    words = sentence.split()
+    return " ".join(words[:max_words]) + ("\u2026" if len(words) > max_words else "")
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
