@@ -109,3 +109,10 @@ def refiner(settings: Settings, map_id: str | None = None):
 
     store = map_store(settings)
     return Refiner(store, store.resolve(map_id), units_by_id(settings))
+
+
+def propose_edit(settings: Settings, request: str, map_id: str | None = None):
+    """Turn a researcher's request ("merge the two checkout pain points") into a checked Proposal (diff + preview)."""
+    from assistant.refine.requests import propose_from_request
+
+    return propose_from_request(refiner(settings, map_id), request, settings)

@@ -13,6 +13,7 @@ import gradio as gr
 from assistant import api
 from assistant.config import Settings
 from assistant.errors import MapNotFoundError
+from assistant.refine.requests import is_edit_request
 from assistant.refine.slash import run_slash
 from ui.chat_render import NO_SOURCES, answer_markdown, command_markdown, message, sources_html
 from ui.common import LLM_GROUP, WRITE_GROUP, guarded, parse_where, to_gr_error
@@ -99,6 +100,12 @@ def chat_turn(settings: Settings, text: str, state: SessionState, filters: str, 
         reply, changed = run_command(settings, text, map_id, state)
         state.messages.append(message("assistant", reply))
         yield state.messages, gr.update(), state, changed
+        return
+    if is_edit_request(text) and current_map_id(settings, map_id):
+        state.proposal = api.propose_edit(settings, text, _need_map(settings, map_id))
+        reply = command_markdown(state.proposal.diff_text) + "\nPress **Accept** to save this as a new version, or **Reject**."
+        state.messages.append(message("assistant", reply))
+        yield state.messages, gr.update(), state, False
         return
     where = parse_where(filters)
     for partial, answer in stream_answer(settings, text, state, where, current_map_id(settings, map_id)):

@@ -1,0 +1,1 @@
+"""The deterministic analysis layer: stages, sentiment, emotion, themes, personas, emotion curves."""

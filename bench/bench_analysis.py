@@ -1,0 +1,145 @@
+"""Benchmark of the analysis layer on the shared data; prints a Markdown table, writes bench/results/analysis.json.
+
+    .venv/bin/python bench/bench_analysis.py
+
+Stage examples are picked from BANKING77 train (the 7,003 rows outside the 3,000-row dev split
+used for tuning); the emotion and valence heads were trained on GoEmotions train / VADER tweets.
+Test splits are only scored here. Embeddings are cached (assistant.analysis.corpora.cache_dir).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import pearsonr
+from sklearn.cluster import KMeans
+from sklearn.metrics import accuracy_score, f1_score, normalized_mutual_info_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assistant.analysis import corpora, emotion, sentiment, stages, themes  # noqa: E402
+from assistant.analysis.stage_examples import pick_examples  # noqa: E402
+from assistant.stagesets import load_stage_set  # noqa: E402
+from vectorstore.embedders import default_embedder  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+DEV_ROWS = 3000
+
+
+def purity(gold: list[str], pred: np.ndarray) -> float:
+    """Share of items whose cluster's majority gold label is their own."""
+    gold_arr = np.asarray(gold)
+    return sum(collections.Counter(gold_arr[pred == k]).most_common(1)[0][1] for k in np.unique(pred)) / len(gold)
+
+
+def bench_stages(embedder) -> dict:
+    stage_map = corpora.banking77_stage_map()
+    stage_set = load_stage_set(str(corpora.shared_data() / "banking77" / "stage_map.json"))
+    train_texts, train_intents = corpora.banking77("train")
+    train_vectors = corpora.cached_embed(train_texts, embedder, "banking77-train")
+    fit = np.random.default_rng(0).permutation(len(train_texts))[DEV_ROWS:]
+    picked = pick_examples(
+        train_vectors[fit], [stage_map["intent_to_stage"][train_intents[i]] for i in fit], [train_texts[i] for i in fit], stage_set, embedder
+    )
+    # row numbers only: the shared data is not copied into the repo
+    row_of = {text: int(i) for i in fit for text in [train_texts[i]]}
+    example_rows = {s.name: [row_of[x] for x in s.examples] for s in picked.stages}
+    texts, intents = corpora.banking77("test")
+    vectors = corpora.cached_embed(texts, embedder, "banking77-test")
+    gold = [stage_map["intent_to_stage"][i] for i in intents]
+
+    def score(stage_set_used, **kwargs) -> dict:
+        pred = [a.stage or "unassigned" for a in stages.assign_stages(vectors, stage_set_used, embedder, **kwargs)]
+        return {
+            "accuracy": round(accuracy_score(gold, pred), 4),
+            "macro_f1": round(f1_score(gold, pred, labels=sorted(set(gold)), average="macro"), 4),
+            "unassigned": round(pred.count("unassigned") / len(pred), 4),
+        }
+
+    go_texts, _ = corpora.goemotions_ekman("test")
+    off_topic = stages.assign_stages(corpora.cached_embed(go_texts, embedder, "goemotions-test"), picked, embedder, smooth=0)
+    return {
+        "zero_shot_descriptions": score(stage_set, smooth=0, threshold=-1.0),
+        "descriptions_smoothed": score(stage_set),
+        "ours": score(picked),
+        "ours_unsmoothed": score(picked, smooth=0),
+        "off_topic_unassigned": round(sum(a.stage is None for a in off_topic) / len(off_topic), 4),
+        "example_train_rows": example_rows,
+    }
+
+
+def bench_emotion(embedder) -> dict:
+    texts, gold = corpora.goemotions_ekman("test")
+    vectors = corpora.cached_embed(texts, embedder, "goemotions-test")
+    pred = [label for label, _ in emotion.emotions(vectors, texts)]
+    majority = collections.Counter(corpora.goemotions_ekman("train")[1]).most_common(1)[0][0]
+    return {
+        "rows": len(texts),
+        "ours_macro_f1": round(f1_score(gold, pred, average="macro"), 4),
+        "ours_accuracy": round(accuracy_score(gold, pred), 4),
+        "majority_macro_f1": round(f1_score(gold, [majority] * len(gold), average="macro", labels=list(emotion.LABELS)), 4),
+    }
+
+
+def bench_sentiment(embedder) -> dict:
+    _, texts, gold = corpora.vader_ground_truth("amazonReviewSnippets")
+    vectors = corpora.cached_embed(texts, embedder, "vader-amazonReviewSnippets")
+    return {
+        "rows": len(texts),
+        "vader_r": round(float(pearsonr(sentiment.vader_valence(texts), gold)[0]), 4),
+        "head_only_r": round(float(pearsonr(sentiment.head_valence(vectors), gold)[0]), 4),
+        "ours_r": round(float(pearsonr(sentiment.valence(texts, vectors), gold)[0]), 4),
+    }
+
+
+def bench_themes(embedder) -> dict:
+    texts, intents = corpora.banking77("test")
+    vectors = corpora.cached_embed(texts, embedder, "banking77-test")
+    ours = themes.cluster_vectors(vectors)
+    kmeans = KMeans(n_clusters=len(set(intents)), n_init=10, random_state=0).fit_predict(vectors)
+    row = lambda pred: {  # noqa: E731
+        "nmi": round(normalized_mutual_info_score(intents, pred), 4),
+        "purity": round(purity(intents, pred), 4),
+        "clusters": int(len(np.unique(pred))),
+    }
+    return {"ours": row(ours) | {"singletons": int((np.bincount(ours) == 1).sum())}, "kmeans_true_k": row(kmeans)}
+
+
+def markdown(results: dict) -> str:
+    s, e, v, t = results["stages"], results["emotion"], results["sentiment"], results["themes"]
+    lines = [
+        "| metric | data | ours | baseline |",
+        "|---|---|---|---|",
+        f"| stage accuracy | BANKING77 test (3,080), 5 stages | {s['ours']['accuracy']} | zero-shot descriptions {s['zero_shot_descriptions']['accuracy']} |",
+        f"| stage macro-F1 | BANKING77 test | {s['ours']['macro_f1']} | zero-shot descriptions {s['zero_shot_descriptions']['macro_f1']} |",
+        f"| stage accuracy, no smoothing | BANKING77 test | {s['ours_unsmoothed']['accuracy']} | descriptions + smoothing {s['descriptions_smoothed']['accuracy']} |",
+        f"| unassigned share | BANKING77 test / GoEmotions test (off-topic) | {s['ours']['unassigned']} / {s['off_topic_unassigned']} | |",
+        f"| emotion macro-F1 | GoEmotions test single-label ({e['rows']}), Ekman-7 | {e['ours_macro_f1']} | majority class {e['majority_macro_f1']} |",
+        f"| sentiment Pearson r | VADER amazon snippets ({v['rows']}) | {v['ours_r']} (head alone {v['head_only_r']}) | VADER {v['vader_r']} |",
+        f"| theme NMI | BANKING77 test vs 77 intents | {t['ours']['nmi']} ({t['ours']['clusters']} clusters) | k-means k=77 {t['kmeans_true_k']['nmi']} |",
+        f"| theme purity | BANKING77 test vs 77 intents | {t['ours']['purity']} | k-means k=77 {t['kmeans_true_k']['purity']} |",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    embedder = default_embedder()
+    results, timings = {}, {}
+    for name, bench in (("stages", bench_stages), ("emotion", bench_emotion), ("sentiment", bench_sentiment), ("themes", bench_themes)):
+        started = time.perf_counter()
+        results[name] = bench(embedder)
+        timings[name] = round(time.perf_counter() - started, 1)
+    results["seconds"] = timings
+    (RESULTS / "analysis.json").write_text(json.dumps(results, indent=1))
+    print(markdown(results))
+    print(f"\nseconds per part: {timings}; JSON in {RESULTS / 'analysis.json'}")
+
+
+if __name__ == "__main__":
+    main()
