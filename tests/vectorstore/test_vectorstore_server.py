@@ -1,0 +1,92 @@
+"""The same store against a real Chroma server started with `chroma run`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import StoreError
+from tests.vectorstore.conftest import ToyEmbedder, corpus_units, make_unit
+from vectorstore.store import FeedbackStore, make_client
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    chroma = Path(sys.executable).with_name("chroma")
+    port = _free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = (data / "server.log").open("w")
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(data / "db")],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"chroma run did not come up: {(data / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_round_trip_and_search_through_a_chroma_server(chroma_server, tmp_path):
+    settings = Settings(home=tmp_path / "ws", chroma_url=chroma_server, collection="server-test")
+    store = FeedbackStore.from_settings(settings, embedder=ToyEmbedder())
+    assert not (tmp_path / "ws" / "chroma").exists()  # nothing embedded in the workspace
+    units = corpus_units()
+    for source, group in units.items():
+        store.replace_source(source, group, f"fp-{source}")
+    everything = [u for group in units.values() for u in group]
+    assert store.count() == len(everything)
+    assert store.get_units([u.id for u in everything]) == everything
+    assert store.replace_source("survey.csv", units["survey.csv"], "fp-survey.csv") == (0, 0)
+
+    # fingerprints live in Chroma itself: a second client (another machine) sees them
+    other = FeedbackStore.from_settings(settings, embedder=ToyEmbedder())
+    assert other.source_fingerprint("survey.csv") == "fp-survey.csv"
+    assert other.sources() == {"interview.vtt": 3, "survey.csv": 4}
+
+    store.set_unit_labels({units["interview.vtt"][1].id: {"stage": "purchase"}})
+    for mode in ("hybrid", "vector", "bm25"):
+        hits = other.search("payment failed checkout", k=5, where={"stage": "purchase"}, mode=mode)
+        assert [h.unit_id for h in hits] == [units["interview.vtt"][1].id]
+    hits = other.search("payment failed checkout", k=3, where={"m.segment": "smb"})
+    assert hits[0].unit_id == units["interview.vtt"][1].id and hits[0].vector_score > 0.3
+
+    store.replace_source("survey.csv", [make_unit("survey.csv", 0, "Only one answer left", "r1")], "fp2")
+    assert other.sources() == {"interview.vtt": 3, "survey.csv": 1}  # other client's BM25 cache follows
+
+
+def test_unreachable_server_is_a_store_error_naming_the_fix(tmp_path):
+    settings = Settings(home=tmp_path, chroma_url=f"http://127.0.0.1:{_free_port()}")
+    with pytest.raises(StoreError, match="chroma run"):
+        make_client(settings)

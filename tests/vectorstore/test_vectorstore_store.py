@@ -1,0 +1,139 @@
+"""FeedbackStore: round trips, per-source replacement, crash safety, embedder mismatch, labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.errors import EmbedderMismatchError, StoreError
+from assistant.models import FeedbackUnit, Locator
+from tests.vectorstore.conftest import ToyEmbedder, corpus_units, make_unit
+from vectorstore.store import FeedbackStore
+
+
+def test_round_trip_returns_exact_units(filled_store):
+    units = [u for group in corpus_units().values() for u in group]
+    assert filled_store.count() == len(units)
+    assert filled_store.get_units([u.id for u in reversed(units)]) == list(reversed(units))
+    assert filled_store.all_units() == sorted(units, key=lambda u: (u.source, u.locator.index))
+    assert filled_store.sources() == {"interview.vtt": 3, "survey.csv": 4}
+
+
+def test_exact_round_trip_of_every_field_type(store):
+    unit = FeedbackUnit(
+        id="u_custom",
+        text="Line one.\n  Line two, with   spaces and émojis 🙂",
+        source="deck.pdf",
+        locator=Locator(kind="page", index=2, part=1, char_start=10, char_end=60, page=3),
+        respondent=None,
+        speaker_role="unknown",
+        metadata={"rating": 4, "score": 0.25, "vip": True, "note": None, "segment": "smb"},
+    )
+    store.replace_source("deck.pdf", [unit], "fp")
+    [back] = store.get_units(["u_custom"])
+    assert back == unit and back.model_dump() == unit.model_dump()
+    hit_meta = store.search("spaces", k=1, mode="vector")[0].metadata
+    assert hit_meta["m.rating"] == 4 and hit_meta["m.vip"] is True and "m.note" not in hit_meta
+    assert hit_meta["loc.page"] == 3 and "respondent" not in hit_meta and "unit_json" not in hit_meta
+
+
+def test_get_units_skips_unknown_ids_and_embeddings_are_the_stored_vectors(filled_store, toy_embedder):
+    units = corpus_units()["survey.csv"]
+    assert filled_store.get_units(["nope", units[1].id]) == [units[1]]
+    before = toy_embedder.texts_embedded
+    vectors = filled_store.get_embeddings([units[2].id, units[0].id])
+    assert toy_embedder.texts_embedded == before  # no re-embedding
+    assert np.allclose(vectors, toy_embedder.embed([units[2].text, units[0].text]), atol=1e-6)
+    with pytest.raises(StoreError, match="unknown unit id"):
+        filled_store.get_embeddings(["nope"])
+
+
+def test_all_units_with_filter(filled_store):
+    smb = filled_store.all_units(where={"m.segment": "smb"})
+    assert {u.text for u in smb} == {t for rows in corpus_units().values() for t in [u.text for u in rows if u.metadata.get("segment") == "smb"]}
+
+
+def test_replace_source_is_idempotent_and_touches_only_its_source(filled_store, toy_embedder):
+    survey = corpus_units()["survey.csv"]
+    before = toy_embedder.texts_embedded
+    assert filled_store.replace_source("survey.csv", survey, "fp-survey.csv") == (0, 0)
+    assert toy_embedder.texts_embedded == before  # unchanged units are not re-embedded
+    assert filled_store.count() == 7
+
+    changed = survey[:2] + [make_unit("survey.csv", 2, "The pricing page is hidden in the footer", "r3")]
+    assert filled_store.replace_source("survey.csv", changed, "fp2") == (1, 2)
+    assert filled_store.source_fingerprint("survey.csv") == "fp2"
+    assert filled_store.source_fingerprint("interview.vtt") == "fp-interview.vtt"
+    assert filled_store.sources() == {"interview.vtt": 3, "survey.csv": 3}
+    assert filled_store.all_units(where={"source": "interview.vtt"}) == corpus_units()["interview.vtt"]
+    assert {u.text for u in filled_store.all_units(where={"source": "survey.csv"})} == {u.text for u in changed}
+
+
+def test_replace_source_rejects_foreign_units_and_remove_source(filled_store):
+    with pytest.raises(StoreError, match="another source"):
+        filled_store.replace_source("survey.csv", corpus_units()["interview.vtt"], "fp")
+    assert filled_store.remove_source("interview.vtt") == 3
+    assert filled_store.source_fingerprint("interview.vtt") is None
+    assert filled_store.sources() == {"survey.csv": 4}
+
+
+def test_crash_between_upsert_and_delete_then_rerun_leaves_no_duplicates(filled_store, monkeypatch):
+    new = [make_unit("survey.csv", 0, "Brand new first answer", "r9"), *corpus_units()["survey.csv"][1:]]
+    collection = filled_store.collection
+    real_delete = collection.delete
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("kill -9")
+
+    monkeypatch.setattr(collection, "delete", killed)
+    with pytest.raises(KeyboardInterrupt):
+        filled_store.replace_source("survey.csv", new, "fp-new")
+    assert filled_store.source_fingerprint("survey.csv") == "fp-survey.csv"  # not recorded: re-run will redo it
+    monkeypatch.setattr(collection, "delete", real_delete)
+    assert filled_store.replace_source("survey.csv", new, "fp-new") == (0, 1)
+    assert [u.text for u in filled_store.all_units(where={"source": "survey.csv"})] == [u.text for u in new]
+    assert filled_store.count() == 7
+
+
+def test_changed_metadata_of_same_unit_is_rewritten_and_labels_survive(filled_store):
+    unit = corpus_units()["survey.csv"][0]
+    filled_store.set_unit_labels({unit.id: {"stage": "purchase"}})
+    edited = unit.model_copy(update={"metadata": {"segment": "mid"}})  # rating column dropped
+    survey = [edited, *corpus_units()["survey.csv"][1:]]
+    assert filled_store.replace_source("survey.csv", survey, "fp3") == (0, 0)
+    assert filled_store.get_units([unit.id]) == [edited]
+    meta = filled_store.search("checkout crashing", k=1, where={"source": "survey.csv"}, mode="vector")[0].metadata
+    assert meta["m.segment"] == "mid" and "m.rating" not in meta and meta["stage"] == "purchase"
+
+
+def test_embedder_mismatch_names_the_rebuild_command(chroma_client, filled_store):
+    with pytest.raises(EmbedderMismatchError, match=r"journey ingest --rebuild PATH\.\.\."):
+        FeedbackStore(chroma_client, ToyEmbedder(dimension=32), "feedback")
+    with pytest.raises(EmbedderMismatchError, match="toy-hash-64"):
+        FeedbackStore(chroma_client, ToyEmbedder(dimension=64, name="other"), "feedback")
+    rebuilt = FeedbackStore(chroma_client, ToyEmbedder(dimension=32), "feedback", rebuild=True)
+    assert rebuilt.count() == 0 and rebuilt.source_fingerprint("survey.csv") is None
+    assert rebuilt.collection.metadata["embedder"] == "toy-hash-32" and rebuilt.collection.metadata["hnsw:space"] == "cosine"
+
+
+def test_set_unit_labels_validates_and_removes(filled_store):
+    unit = corpus_units()["survey.csv"][1]
+    with pytest.raises(StoreError, match="unknown unit id"):
+        filled_store.set_unit_labels({"u_missing": {"stage": "x"}})
+    with pytest.raises(ValueError, match="reserved"):
+        filled_store.set_unit_labels({unit.id: {"source": "x"}})
+    filled_store.set_unit_labels({unit.id: {"stage": "delivery", "persona": "p1"}})
+    assert filled_store.labels([unit.id]) == {unit.id: {"stage": "delivery", "persona": "p1"}}
+    filled_store.set_unit_labels({unit.id: {"persona": None}})
+    assert filled_store.labels([unit.id]) == {unit.id: {"stage": "delivery"}}
+    assert filled_store.get_units([unit.id]) == [unit]
+
+
+def test_stats_and_delete_all(filled_store):
+    filled_store.set_unit_labels({corpus_units()["survey.csv"][0].id: {"stage": "purchase"}})
+    stats = filled_store.stats()
+    assert stats.units == 7 and stats.respondents == 6 and stats.sources == {"interview.vtt": 3, "survey.csv": 4}
+    assert stats.columns == {"m.rating": 4, "m.segment": 2, "stage": 1}
+    filled_store.delete_all()
+    assert filled_store.count() == 0 and filled_store.sources() == {} and filled_store.search("checkout") == []
+    assert filled_store.source_fingerprint("survey.csv") is None

@@ -1,0 +1,372 @@
+"""FeedbackStore: FeedbackUnits in a Chroma collection (embedded or server), plus BM25 and filters.
+
+Vectors are always computed by our embedder and passed to Chroma explicitly; Chroma's own
+default embedding function (which downloads a model) is never used. A side collection
+"<collection>__sources" holds per-source fingerprints and the revision token that keys the
+BM25 cache, so both work the same against a Chroma server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Sequence, TypeVar
+from urllib.parse import urlparse
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.errors import EmbedderMismatchError, StoreError
+from assistant.models import FeedbackUnit
+from vectorstore.base import Embedder, Hit
+from vectorstore.bm25 import CorpusIndex, IndexCache, Records
+from vectorstore.filters import normalise_where
+from vectorstore.records import (
+    META_PREFIX,
+    check_label_key,
+    is_unit_key,
+    public_metadata,
+    unit_from_metadata,
+    unit_metadata,
+)
+
+if TYPE_CHECKING:
+    from vectorstore.hybrid import FusionParams
+
+EMBED_BATCH = 2048  # units embedded per call: large enough for length-sorted batching to pay off
+READ_PAGE = 5000
+REVISION_ID = "__revision__"
+REBUILD_HINT = "rebuild the index with `journey ingest --rebuild PATH...`"
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for begin in range(0, len(items), size):
+        yield items[begin : begin + size]
+
+
+def make_client(settings) -> Any:
+    """A Chroma client: HttpClient when settings.chroma_url is set, else PersistentClient in the workspace."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if not settings.chroma_url:
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+    ssl = url.scheme == "https"
+    try:
+        client = chromadb.HttpClient(host=url.hostname or "localhost", port=url.port or (443 if ssl else 8000), ssl=ssl, settings=chroma_settings)
+        client.heartbeat()
+    except Exception as exc:
+        raise StoreError(
+            f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); start it with "
+            "`chroma run --path DIR --port PORT` or unset JOURNEY_CHROMA_URL to use the embedded store"
+        ) from exc
+    return client
+
+
+class StoreStats(BaseModel):
+    """What is in the store."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    collection: str
+    embedder: str
+    dimension: int
+    units: int = Field(description="Number of feedback units.")
+    sources: dict[str, int] = Field(description="Units per source.")
+    respondents: int = Field(description="Distinct respondent ids.")
+    columns: dict[str, int] = Field(description="Metadata columns (m.<key> and labels such as stage) with their distinct-value counts.")
+
+
+class FeedbackStore:
+    """FeedbackUnits in Chroma with stable ids, per-source replacement and hybrid search."""
+
+    def __init__(self, client: Any, embedder: Embedder, collection_name: str = "feedback", cache_dir: Path | None = None, rebuild: bool = False):
+        self.client = client
+        self.embedder = embedder
+        self.collection_name = collection_name
+        if rebuild:
+            self._drop_collections()
+        self.collection = self._open_collection()
+        self._side = self._get_or_create(f"{collection_name}__sources", {"role": "journey-sources"})
+        self._cache = IndexCache(cache_dir / collection_name if cache_dir else None)
+
+    @classmethod
+    def from_settings(cls, settings, embedder: Embedder | None = None, rebuild: bool = False) -> "FeedbackStore":
+        """The store the settings point at; `rebuild=True` drops the existing collection first."""
+        from vectorstore.embedders import get_embedder
+
+        embedder = embedder or get_embedder(settings)
+        cache_dir = settings.home / "cache" / "bm25"
+        return cls(make_client(settings), embedder, settings.collection, cache_dir=cache_dir, rebuild=rebuild)
+
+    # --- collections -------------------------------------------------------------------
+
+    def _get_or_create(self, name: str, metadata: dict[str, Any]) -> Any:
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except NotFoundError:
+            pass
+        except Exception as exc:
+            raise StoreError(f"Chroma failed opening collection '{name}': {exc}") from exc
+        try:
+            return self.client.create_collection(name, metadata=metadata, embedding_function=None)
+        except Exception:  # another process created it in between
+            return self.client.get_collection(name, embedding_function=None)
+
+    def _open_collection(self) -> Any:
+        wanted = {"embedder": self.embedder.name, "dimension": int(self.embedder.dimension), "hnsw:space": "cosine"}
+        collection = self._get_or_create(self.collection_name, wanted)
+        stored = collection.metadata or {}
+        if stored.get("embedder") != wanted["embedder"] or stored.get("dimension") != wanted["dimension"]:
+            raise EmbedderMismatchError(
+                f"collection '{self.collection_name}' was built with embedder {stored.get('embedder', 'unknown')!r} "
+                f"(dimension {stored.get('dimension', '?')}) but the configured embedder is {wanted['embedder']!r} "
+                f"(dimension {wanted['dimension']}); {REBUILD_HINT}, or set JOURNEY_EMBEDDER back"
+            )
+        return collection
+
+    def _drop_collections(self) -> None:
+        for name in (self.collection_name, f"{self.collection_name}__sources"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:  # not there: nothing to drop
+                pass
+
+    def delete_all(self) -> None:
+        """Remove every unit, fingerprint and label (the collection keeps its embedder)."""
+        self._drop_collections()
+        self.collection = self._open_collection()
+        self._side = self._get_or_create(f"{self.collection_name}__sources", {"role": "journey-sources"})
+        self._cache.clear()
+        self._bump_revision()
+
+    # --- revision and fingerprints ---------------------------------------------------------
+
+    def _bump_revision(self) -> None:
+        self._side.upsert(ids=[REVISION_ID], embeddings=[[1.0]], metadatas=[{"revision": uuid.uuid4().hex}])
+
+    def revision(self) -> str:
+        """A token that changes with every write to the store."""
+        got = self._side.get(ids=[REVISION_ID], include=["metadatas"])
+        return str(got["metadatas"][0]["revision"]) if got["ids"] else "none"
+
+    @staticmethod
+    def _source_record_id(source: str) -> str:
+        return "src_" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
+
+    def source_fingerprint(self, source: str) -> str | None:
+        """The fingerprint recorded by the last completed replace_source of `source`, or None."""
+        got = self._side.get(ids=[self._source_record_id(source)], include=["metadatas"])
+        return str(got["metadatas"][0]["fingerprint"]) if got["ids"] else None
+
+    def _record_fingerprint(self, source: str, fingerprint: str, units: int) -> None:
+        meta = {"source": source, "fingerprint": fingerprint, "units": units}
+        self._side.upsert(ids=[self._source_record_id(source)], embeddings=[[1.0]], metadatas=[meta])
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def replace_source(self, source: str, units: Sequence[FeedbackUnit], fingerprint: str) -> tuple[int, int]:
+        """Make `units` the source's content; returns (added, removed) unit counts.
+
+        Crash-safe by order: new units are upserted (ids are stable, so this is idempotent),
+        then the source's other units are deleted, then the fingerprint is recorded. A run
+        killed at any point and repeated ends with no duplicates and no lost units.
+        """
+        wrong = [u.id for u in units if u.source != source]
+        if wrong:
+            raise StoreError(f"{len(wrong)} unit(s) passed to replace_source('{source}') belong to another source (e.g. {wrong[0]})")
+        fresh = list({u.id: u for u in units}.values())
+        self._bump_revision()
+        existing = self._records_where({"source": source})
+        to_add = [u for u in fresh if u.id not in existing]
+        self._add(to_add)
+        self._refresh_metadata([u for u in fresh if u.id in existing], existing)
+        keep = {u.id for u in fresh}
+        stale = [i for i in existing if i not in keep]
+        for chunk in _chunks(stale, READ_PAGE):
+            self.collection.delete(ids=list(chunk))
+        self._record_fingerprint(source, fingerprint, len(fresh))
+        self._bump_revision()
+        return len(to_add), len(stale)
+
+    def remove_source(self, source: str) -> int:
+        """Delete every unit of `source` and its fingerprint; returns the number removed."""
+        self._bump_revision()
+        stale = list(self._records_where({"source": source}))
+        for chunk in _chunks(stale, READ_PAGE):
+            self.collection.delete(ids=list(chunk))
+        self._side.delete(ids=[self._source_record_id(source)])
+        self._bump_revision()
+        return len(stale)
+
+    def _add(self, units: Sequence[FeedbackUnit], vectors: np.ndarray | None = None) -> None:
+        for begin in range(0, len(units), EMBED_BATCH):
+            chunk = units[begin : begin + EMBED_BATCH]
+            chunk_vectors = self.embedder.embed([u.text for u in chunk]) if vectors is None else vectors[begin : begin + EMBED_BATCH]
+            self.collection.upsert(
+                ids=[u.id for u in chunk],
+                embeddings=np.asarray(chunk_vectors, dtype=np.float32),
+                documents=[u.text for u in chunk],
+                metadatas=[unit_metadata(u) for u in chunk],
+            )
+
+    def _refresh_metadata(self, units: Sequence[FeedbackUnit], existing: Mapping[str, tuple[dict[str, Any], Any]]) -> None:
+        """Rewrite unit-derived metadata that changed (labels are kept; vanished keys are removed)."""
+        ids, metadatas = [], []
+        for unit in units:
+            new = unit_metadata(unit)
+            old = {k: v for k, v in existing[unit.id][0].items() if is_unit_key(k)}
+            if new != old:
+                ids.append(unit.id)
+                metadatas.append({**{k: None for k in old if k not in new}, **new})
+        for begin in range(0, len(ids), READ_PAGE):
+            self.collection.update(ids=ids[begin : begin + READ_PAGE], metadatas=metadatas[begin : begin + READ_PAGE])
+
+    def add_units_with_vectors(self, units: Sequence[FeedbackUnit], vectors: np.ndarray) -> None:
+        """Upsert units with precomputed vectors (benchmarks, migrations); no fingerprint is recorded."""
+        if len(units) != len(vectors) or (len(vectors) and vectors.shape[1] != self.embedder.dimension):
+            raise StoreError(f"need one {self.embedder.dimension}-d vector per unit, got shape {np.shape(vectors)} for {len(units)} units")
+        self._bump_revision()
+        self._add(list(units), np.asarray(vectors, dtype=np.float32))
+        self._bump_revision()
+
+    def set_unit_labels(self, mapping: Mapping[str, Mapping[str, str | None]]) -> None:
+        """Set labels such as stage and persona on units (None removes a label); no re-embedding."""
+        for labels in mapping.values():
+            for key in labels:
+                check_label_key(key)
+        ids = list(mapping)
+        missing = [i for i in ids if i not in self._existing_ids(ids)]
+        if missing:
+            raise StoreError(f"{len(missing)} unknown unit id(s), e.g. {missing[0]}; label only units that are in the store (`journey stats`)")
+        self._bump_revision()
+        for chunk in _chunks(ids, READ_PAGE):
+            self.collection.update(ids=list(chunk), metadatas=[dict(mapping[i]) for i in chunk])
+        self._bump_revision()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def _existing_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(ids), READ_PAGE):
+            found.update(self.collection.get(ids=list(chunk), include=[])["ids"])
+        return found
+
+    def _records_where(self, where: Mapping[str, Any] | None, documents: bool = False) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """id -> (full metadata, document or None) of every record matching `where`, read in pages."""
+        strict = normalise_where(where)
+        include = ["metadatas", "documents"] if documents else ["metadatas"]
+        out: dict[str, tuple[dict[str, Any], str | None]] = {}
+        offset = 0
+        while True:
+            page = self.collection.get(where=strict, include=include, limit=READ_PAGE, offset=offset)
+            docs = page["documents"] if documents else [None] * len(page["ids"])
+            out.update(zip(page["ids"], zip(page["metadatas"], docs)))
+            if len(page["ids"]) < READ_PAGE:
+                return out
+            offset += READ_PAGE
+
+    def get_units(self, ids: Sequence[str]) -> list[FeedbackUnit]:
+        """The units with these ids, in the order asked; unknown ids are skipped."""
+        found: dict[str, FeedbackUnit] = {}
+        for chunk in _chunks(list(ids), READ_PAGE):
+            page = self.collection.get(ids=list(chunk), include=["metadatas"])
+            found.update((i, unit_from_metadata(m)) for i, m in zip(page["ids"], page["metadatas"]))
+        return [found[i] for i in ids if i in found]
+
+    def all_units(self, where: Mapping[str, Any] | None = None) -> list[FeedbackUnit]:
+        """Every unit (matching `where`), ordered by source and position in the source."""
+        units = [unit_from_metadata(meta) for meta, _ in self._records_where(where).values()]
+        return sorted(units, key=lambda u: (u.source, u.locator.index, u.locator.part, u.locator.char_start, u.id))
+
+    def get_embeddings(self, ids: Sequence[str]) -> np.ndarray:
+        """Stored vectors of these ids, in order, as a (len(ids), dimension) float32 array."""
+        found: dict[str, np.ndarray] = {}
+        for chunk in _chunks(list(ids), READ_PAGE):
+            page = self.collection.get(ids=list(chunk), include=["embeddings"])
+            found.update(zip(page["ids"], page["embeddings"]))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise StoreError(f"{len(missing)} unknown unit id(s), e.g. {missing[0]}; re-run `journey ingest` or check the ids")
+        out = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
+        for row, unit_id in enumerate(ids):
+            out[row] = found[unit_id]
+        return out
+
+    def labels(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Label metadata (stage, persona, ...) of these ids."""
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(ids), READ_PAGE):
+            page = self.collection.get(ids=list(chunk), include=["metadatas"])
+            out.update((i, {k: v for k, v in m.items() if not is_unit_key(k)}) for i, m in zip(page["ids"], page["metadatas"]))
+        return out
+
+    def texts_and_metadata(self, ids: Sequence[str], index: CorpusIndex | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
+        """id -> (text, public metadata): from `index` (a current corpus index) when given, else from Chroma."""
+        out: dict[str, tuple[str, dict[str, Any]]] = {}
+        if index is not None:
+            for unit_id in ids:
+                row = index.row_of.get(unit_id)
+                if row is not None:
+                    out[unit_id] = (index.documents[row], index.columns.row(row))
+        missing = [i for i in ids if i not in out]
+        if missing:
+            page = self.collection.get(ids=missing, include=["documents", "metadatas"])
+            out.update((i, (d or "", public_metadata(m))) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
+        return out
+
+    def index(self) -> CorpusIndex:
+        """The in-memory corpus table and BM25 index, current with the collection."""
+        return self._cache.get(f"{self.count()}-{self.revision()}", self._load_records)
+
+    def _load_records(self) -> Records:
+        records = self._records_where(None, documents=True)
+        ids = list(records)
+        return ids, [records[i][1] or "" for i in ids], [public_metadata(records[i][0]) for i in ids]
+
+    def sources(self) -> dict[str, int]:
+        """Units per source."""
+        columns = self.index().columns
+        codes = columns.codes.get("source")
+        if codes is None:
+            return {}
+        counts = Counter(codes.tolist())
+        return {columns.values["source"][code]: n for code, n in sorted(counts.items()) if code >= 0}
+
+    def stats(self) -> StoreStats:
+        columns = self.index().columns
+        distinct = columns.distinct_counts()
+        shown = {k: n for k, n in distinct.items() if k.startswith(META_PREFIX) or not is_unit_key(k)}
+        return StoreStats(
+            collection=self.collection_name,
+            embedder=self.embedder.name,
+            dimension=self.embedder.dimension,
+            units=columns.size,
+            sources=self.sources(),
+            respondents=distinct.get("respondent", 0),
+            columns=dict(sorted(shown.items())),
+        )
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        where: Mapping[str, Any] | None = None,
+        mode: Literal["hybrid", "vector", "bm25"] = "hybrid",
+        fusion: "FusionParams | None" = None,
+    ) -> list[Hit]:
+        """Top-k units for `query`: hybrid (vector + BM25 fused by RRF), vector or bm25, filtered by `where`."""
+        from vectorstore.hybrid import DEFAULT_FUSION, search
+
+        return search(self, query, k=k, where=where, mode=mode, fusion=fusion or DEFAULT_FUSION)
