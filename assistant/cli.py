@@ -390,6 +390,74 @@ def ui(
     _run(body)
 
 
+@app.command("eval")
+def eval_command(
+    map_ref: str = typer.Argument("latest", help="Map id, or 'latest'."),
+    suite: str = typer.Option("grounding", "--suite", help="grounding | chat | accuracy | support-judge | benchmarks | all (comma-separated for several)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file or folder (formats in evals/README.md); the chat suite defaults to the bundled sample-corpus question set."),
+    fail_under: List[str] = typer.Option([], "--fail-under", help="Gate: metric=value; repeatable. Exit 1 when a gated metric misses."),
+    report: str = typer.Option("md", "--report", help="md | html | json"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here instead of stdout."),
+    compare: Optional[List[str]] = typer.Option(None, "--compare", help="Compare two recorded runs: --compare RUN_A --compare RUN_B."),
+    workspace: Optional[Path] = WorkspaceOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    provider: Optional[str] = ProviderOpt,
+):
+    """Score a map's grounding (and chat, accuracy) with thresholds that can gate CI."""
+
+    def body():
+        from assistant import api
+        from evals.cli_support import run_eval
+
+        settings = _settings(workspace, chroma_url=chroma_url, provider=provider)
+        history = settings.runs_dir / "evals.jsonl"
+        if compare:
+            from evals.report import compare as compare_runs
+
+            if len(compare) != 2:
+                raise typer.BadParameter("--compare needs exactly two run ids")
+            out.print_json(json.dumps(compare_runs(compare[0], compare[1], history_path=history), default=str))
+            return 0
+        suites = "grounding,chat,accuracy" if suite == "all" else suite
+        units = api.units_by_id(settings)
+        journey_map = api.load_map(settings, map_ref)
+        options = {}
+        if "chat" in suites:
+            gold, options["answer"] = _chat_eval_inputs(settings, gold, units)
+        fmt = {"md": "markdown"}.get(report, report)
+        text, code = run_eval(journey_map, units, suites, gold, fail_under, fmt, history, **options)
+        if output:
+            output.write_text(text, encoding="utf-8")
+            out.print(f"wrote {output}")
+        else:
+            sys.stdout.write(text + "\n")
+        return code
+
+    _run(body)
+
+
+def _chat_eval_inputs(settings, gold: Optional[Path], units: dict):
+    """The question file (bundled set by default) and an answer function scoped per question."""
+    import tempfile
+
+    from assistant.chat.engine import ChatEngine, eval_view
+    from evals.questions import chat_questions, load_questions
+
+    questions = load_questions(gold) if gold else load_questions()
+    rows = chat_questions(questions, list(units.values()))
+    scopes = {q.question: q.scope or None for q in questions}
+    path = Path(tempfile.mkdtemp()) / "questions.jsonl"
+    path.write_text("".join(r.model_dump_json() + "\n" for r in rows), encoding="utf-8")
+    engine = ChatEngine(settings, session="eval")
+    engine.history.clear()
+
+    def answer(question: str):
+        engine.history.clear()  # every question stands alone
+        return eval_view(engine.ask(question, where=scopes.get(question)))
+
+    return path, answer
+
+
 def main() -> None:
     app()
 
