@@ -70,7 +70,8 @@ def _decode(data: bytes, path: str, encoding: str | None, warn: Callable[[str], 
     repaired = data.decode("utf-8", errors="replace")
     bad = repaired.count("\ufffd")
     good = sum(1 for ch in repaired if ord(ch) > 127) - bad
-    if good >= bad and bad <= max(1, len(repaired) // 100):
+    # Valid multi-byte sequences among a few bad bytes mean UTF-8 with damage, not a legacy codepage.
+    if good > 0 and bad <= max(1, len(repaired) // 100):
         warn(f"{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD")
         return repaired
     if _looks_western(data):

@@ -9,6 +9,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 
 class ReadOptions(BaseModel):
     """Parsing options; None means auto-detect."""
@@ -19,6 +20,8 @@ class ReadOptions(BaseModel):
     id_column: Optional[str] = Field(default=None, description="Column or JSON key holding a record id; keeps unit ids stable when rows move.")
     respondent_column: Optional[str] = Field(default=None, description="Column or JSON key naming who wrote the feedback.")
     encoding: Optional[str] = Field(default=None, description="Text encoding override, e.g. 'latin-1'; default: detected.")
+    redact: bool = Field(default=False, description="Replace emails, phones, cards, addresses and self-named people with placeholders before units are stored.")
+    max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1, description="Files larger than this are refused (not read into memory); raise it for bigger exports.")
 
     @field_validator("encoding")
     @classmethod

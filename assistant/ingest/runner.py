@@ -15,6 +15,7 @@ from assistant.ingest.files import iter_files
 from assistant.ingest.options import IngestWarning, ReadOptions
 from assistant.ingest.registry import read_bytes
 from assistant.models import FeedbackUnit
+from assistant.redact import add_counts, redact_units
 
 PARSER_VERSION = "1"  # bump when parsing changes, so unchanged files are re-read once
 Progress = Callable[[int, int, int], None]
@@ -49,12 +50,15 @@ class IngestReport(BaseModel):
     failed: list[FileIssue] = Field(default_factory=list, description="Files that could not be read; nothing was written for them.")
     warnings: list[FileIssue] = Field(default_factory=list, description="Repairs made while reading (padded rows, replaced bytes...).")
     units_per_second: float = Field(default=0.0, description="Units parsed and written per second of wall time.")
+    redactions: dict[str, int] = Field(default_factory=dict, description="PII replaced per kind (email, phone, card, address, name) when redaction is on.")
     seconds: float = 0.0
 
 
 def fingerprint(data: bytes, options: ReadOptions) -> str:
     """Hash of the file bytes, the parsing options and the parser version."""
-    digest = hashlib.sha256(f"{PARSER_VERSION}\x1f{options.model_dump_json()}\x1f".encode())
+    # max_bytes never changes what is parsed; redact is left out when off so older fingerprints still match.
+    ignored = {"max_bytes"} | (set() if options.redact else {"redact"})
+    digest = hashlib.sha256(f"{PARSER_VERSION}\x1f{options.model_dump_json(exclude=ignored)}\x1f".encode())
     digest.update(data)
     return digest.hexdigest()
 
@@ -63,7 +67,11 @@ def _parse(data: bytes, path: Path, source: str, options: ReadOptions, report: I
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            return read_bytes(data, path, source, options)
+            units = read_bytes(data, path, source, options)
+            if options.redact:
+                units, counts = redact_units(units)
+                add_counts(report.redactions, counts)
+            return units
         finally:
             report.warnings += [FileIssue(path=str(path), reason=str(w.message).removeprefix(f"{path}: "))
                                 for w in caught if issubclass(w.category, IngestWarning)]
@@ -88,7 +96,10 @@ def ingest_paths(
     report.files = len(files)
     for done, (path, source) in enumerate(files, start=1):
         try:
-            data = path.read_bytes()
+            data = _read_limited(path, options.max_bytes)
+        except IngestError as exc:
+            report.failed.append(FileIssue(path=exc.path, reason=_reason(exc)))
+            data = None
         except OSError as exc:
             report.failed.append(FileIssue(path=str(path), reason=f"cannot read the file: {exc.strerror or exc}"))
             data = None
@@ -108,6 +119,15 @@ def ingest_paths(
     report.seconds = round(time.perf_counter() - started, 3)
     report.units_per_second = round(parsed / report.seconds, 1) if report.seconds > 0 else 0.0
     return report
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; IngestError (before reading) when it is larger than max_bytes."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise IngestError(str(path), f"file too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.1f} MB)",
+                          "split the file, or raise the limit with ReadOptions(max_bytes=...)")
+    return path.read_bytes()
 
 
 def _parse_safely(data: bytes, path: Path, source: str, options: ReadOptions, report: IngestReport) -> Optional[list[FeedbackUnit]]:
