@@ -41,9 +41,12 @@ def ingest(
 
     from vectorstore.store import FeedbackStore
 
+    options = options or ReadOptions()
+    if settings.redact and not options.redact:
+        options = options.model_copy(update={"redact": True})
     with writer_lock(settings.home, wait_seconds):
         store = FeedbackStore.from_settings(settings, rebuild=rebuild)
-        return ingest_paths([Path(p) for p in paths], store, options or ReadOptions(), progress=progress)
+        return ingest_paths([Path(p) for p in paths], store, options, progress=progress)
 
 
 def search(query: str, settings: Settings, k: int = 10, where: dict | None = None, mode: str = "hybrid"):

@@ -29,8 +29,13 @@ ProviderOpt = typer.Option(None, "--provider", help="local | openai | openai-com
 
 def _settings(workspace: Optional[Path] = None, **flags):
     from assistant.config import load_settings
+    from assistant.redact import warn_remote_without_redaction
 
-    return load_settings(home=workspace, **flags)
+    settings = load_settings(home=workspace, **flags)
+    warning = warn_remote_without_redaction(settings)
+    if warning:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    return settings
 
 
 def _run(action: Callable[[], int | None]) -> None:
@@ -63,6 +68,8 @@ def ingest(
     id_column: Optional[str] = typer.Option(None, help="Column/field with a record id."),
     respondent_column: Optional[str] = typer.Option(None, help="Column/field with the respondent id."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and ingest from scratch (e.g. after changing the embedder)."),
+    redact: Optional[bool] = typer.Option(None, "--redact/--no-redact", help="Replace emails, phones, cards, addresses and names with placeholders before anything is stored or embedded."),
+    max_mb: float = typer.Option(100.0, "--max-mb", help="Refuse files larger than this many megabytes."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait for another writer to finish."),
     workspace: Optional[Path] = WorkspaceOpt,
     chroma_url: Optional[str] = ChromaOpt,
@@ -75,14 +82,17 @@ def ingest(
         from assistant import api
         from assistant.ingest import ReadOptions
 
-        settings = _settings(workspace, chroma_url=chroma_url)
-        options = ReadOptions(text_column=text_column, id_column=id_column, respondent_column=respondent_column)
+        settings = _settings(workspace, chroma_url=chroma_url, redact=redact)
+        options = ReadOptions(text_column=text_column, id_column=id_column, respondent_column=respondent_column,
+                              redact=settings.redact, max_bytes=int(max_mb * 1_000_000))
         with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed}/{task.total} files · {task.fields[units]} units"), TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
             task = bar.add_task("ingest", total=None, units=0)
             report = api.ingest(paths, settings, options, rebuild=rebuild, wait_seconds=wait,
                                 progress=lambda done, total, units: bar.update(task, completed=done, total=total, units=units))
         for failure in report.failed:
             err.print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
+        if report.redactions:
+            out.print("redacted: " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.redactions.items())), highlight=False)
         out.print(f"{report.files} files · {report.units_added} units added · {report.units_removed} removed · "
                   f"{report.skipped_unchanged} unchanged · {len(report.failed)} failed · {report.units_per_second:.0f} units/s")
         return 1 if report.failed else 0
@@ -421,11 +431,11 @@ def eval_command(
         suites = "grounding,chat,accuracy" if suite == "all" else suite
         units = api.units_by_id(settings)
         journey_map = api.load_map(settings, map_ref)
-        options = {}
+        options, gold_path = {}, gold
         if "chat" in suites:
-            gold, options["answer"] = _chat_eval_inputs(settings, gold, units)
+            gold_path, options["answer"] = _chat_eval_inputs(settings, gold, units)
         fmt = {"md": "markdown"}.get(report, report)
-        text, code = run_eval(journey_map, units, suites, gold, fail_under, fmt, history, **options)
+        text, code = run_eval(journey_map, units, suites, gold_path, fail_under, fmt, history, **options)
         if output:
             output.write_text(text, encoding="utf-8")
             out.print(f"wrote {output}")

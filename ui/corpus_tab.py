@@ -14,7 +14,7 @@ import pandas as pd
 from assistant import api
 from assistant.config import Settings
 from assistant.ingest import SUPPORTED_EXTENSIONS
-from ui.common import WRITE_GROUP, clip, guarded, parse_where
+from ui.common import WRITE_GROUP, guarded, parse_where
 
 SEARCH_COLUMNS = ["#", "score", "text", "source", "respondent", "where", "unit id"]
 FILE_COLUMNS = ["file", "status", "units in corpus", "notes"]

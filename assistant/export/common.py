@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping
 
+from assistant.workspace import atomic_write_bytes  # noqa: F401  (re-exported for the renderers)
 from assistant.models import Claim, EmotionSummary, Evidence, FeedbackUnit, JourneyMap, Prevalence, Stage
 
 STAGE_LANES = ("touchpoints", "goals", "pain_points", "delights")
@@ -114,23 +112,3 @@ def measured_runs(emotions: list[EmotionSummary]) -> list[list[int]]:
         else:
             runs.append([index])
     return runs
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Like workspace.atomic_write_text, for bytes: temp file in the same folder, fsync, os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -80,7 +80,7 @@ def test_slash_edit_is_proposed_accepted_undone_and_redone(client, ui_settings):
     from assistant import api
 
     before = api.load_map(ui_settings, MAP).version
-    reply = client.predict(f"/rename pp-purchase-1 Card payment keeps failing", "", MAP, api_name="/chat")
+    reply = client.predict("/rename pp-purchase-1 Card payment keeps failing", "", MAP, api_name="/chat")
     _, messages, _, diff = reply
     assert "renamed pain point 'Checkout fails at payment' → 'Card payment keeps failing'" in diff["value"]
     assert diff["visible"] is True and "Accept" in messages[-1]["content"][0]["text"]
