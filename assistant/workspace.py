@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -83,11 +84,12 @@ class RunLog:
     def __init__(self, runs_dir: Path, run_id: str | None = None):
         self.run_id = run_id or new_run_id()
         self.path = runs_dir / f"{self.run_id}.jsonl"
+        self._lock = threading.Lock()  # chains of one run may record from several threads
 
     def record(self, event: str, **fields: Any) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps({"t": time.time(), "event": event, **fields}, ensure_ascii=False, default=str)
-        with self.path.open("a", encoding="utf-8") as handle:
+        with self._lock, self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
 
     def records(self) -> list[dict[str, Any]]:

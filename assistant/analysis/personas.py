@@ -20,6 +20,7 @@ from sklearn.metrics import silhouette_score
 from assistant.models import AttributeCount, FeedbackUnit
 
 METADATA_WEIGHT = 0.5
+MANY_RESPONDENTS = 60
 K_RANGE = range(2, 7)
 MAX_CARDINALITY = 12
 REPRESENTATIVES = 5
@@ -49,10 +50,11 @@ def categorical_keys(units: Sequence[FeedbackUnit]) -> list[str]:
     values: dict[str, set] = defaultdict(set)
     for unit in units:
         for key, value in unit.metadata.items():
-            if isinstance(value, (str, bool)) and value != "":
-                values[key].add(str(value))
+            if isinstance(value, str) and value != "":
+                # a question or a phrase describes the record, not the person (e.g. a survey's question column)
+                values[key].add(None if value.endswith("?") or len(value.split()) > 4 else value)
             elif value is not None:
-                values[key].add(None)  # a number marks the key as non-categorical
+                values[key].add(None)  # a number or a yes/no flag marks the key as non-categorical
     return sorted(k for k, v in values.items() if None not in v and 2 <= len(v) <= MAX_CARDINALITY)
 
 
@@ -123,7 +125,8 @@ def _cluster(features: np.ndarray, n: int | None, seed: int) -> np.ndarray:
     if distinct < 3:
         return np.zeros(count, dtype=int)
     best, best_score = np.zeros(count, dtype=int), -1.0
-    for k in K_RANGE:
+    # with many respondents a two-way split is rarely a useful set of personas, so auto starts at three
+    for k in (K_RANGE if count < MANY_RESPONDENTS else [k for k in K_RANGE if k >= 3]):
         if k >= distinct:
             break
         labels = _kmeans(features, k, seed)

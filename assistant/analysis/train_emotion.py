@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     x_train, y_train = load_split("train", embedder)
     x_dev, y_dev = load_split("dev", embedder)
     mean, scale = x_train.mean(0), x_train.std(0) + 1e-6
-    z_train, z_dev = (x_train - mean) / scale, (x_dev - mean) / scale
+    z_train = (x_train - mean) / scale
     best_name, best_head, best_f1 = "", None, -1.0
     for name, model, weighted in candidates(args.seed):
         started = time.time()

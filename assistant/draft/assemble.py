@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import partial
 from typing import Any, Sequence
 
 import numpy as np
@@ -12,7 +13,9 @@ from assistant.draft.evidence import quote_unit
 from assistant.draft.synthesis import Synthesizer
 from assistant.models import AttributeCount, EmotionSummary, FeedbackUnit, Persona, Stage, StageSet
 
-LLM_THEMES_PER_LANE = 3  # larger themes get model-written labels; the long tail keeps extractive ones
+# Largest themes per stage lane that get model-written labels; the long tail keeps extractive ones.
+# A small local model writes few labels (each costs seconds on a CPU); a capable remote one writes more.
+LLM_THEMES_PER_LANE = {"small": 1, "capable": 4}
 OPPORTUNITY_PAIN_POINTS = 2  # pain points per stage that get "How might we" opportunities
 PERSONA_ATTRIBUTE_KEYS = 4
 
@@ -64,32 +67,43 @@ def emotion_summary(unit_ids: Sequence[str], valence_of: dict, emotion_of: dict,
 # --- stages -------------------------------------------------------------------------------
 
 def build_stages(stage_set: StageSet, themes: list[Any], stage_of: dict, valence_of: dict, emotion_of: dict,
-                 synth: Synthesizer, units: dict[str, FeedbackUnit]) -> list[Stage]:
+                 synth: Synthesizer, units: dict[str, FeedbackUnit], concurrency: int = 1) -> list[Stage]:
+    """One Stage per definition; stages are independent, so their chains run `concurrency` at a time."""
+    from assistant.llm.structured import run_many
+
     total_respondents = len({u.respondent or u.id for u in units.values() if u.is_evidence})
     by_stage: dict[str, list[Any]] = defaultdict(list)
     for theme in themes:
         by_stage[theme.stage].append(theme)
-    stages = []
-    for order, definition in enumerate(stage_set.stages):
-        name, key = definition.name, slug(definition.name)
-        unit_ids = [i for i, s in stage_of.items() if s == name]
-        lanes: dict[str, list] = {"pain_points": [], "delights": []}
-        for lane, prefix, polarity in (("pain_points", "pp", "pain"), ("delights", "dl", "delight")):
-            ranked = [t for t in by_stage[name] if t.polarity == polarity]  # analysis sorts them: largest first, outliers last
-            for n, theme in enumerate(ranked, 1):
-                lanes[lane].append(synth.theme_claim(
-                    f"{prefix}-{key}-{n}", name, lane, theme.unit_ids, theme.representative_ids, theme.keywords,
-                    theme.cohesion, total_respondents, use_llm=n <= LLM_THEMES_PER_LANE and not theme.outlier))
-        stage_keywords = [k for t in by_stage[name] for k in t.keywords[:2]]
-        detail_ids = [i for t in sorted(by_stage[name], key=lambda t: -len(t.unit_ids)) for i in t.representative_ids[:2]] or unit_ids
-        touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key)
-        opportunities = []
-        for n, pain in enumerate(lanes["pain_points"][:OPPORTUNITY_PAIN_POINTS], 1):
-            opportunities += synth.opportunities(pain, f"op-{key}-{n}", _impact(pain.prevalence.respondents, total_respondents))
-        stages.append(Stage(name=name, description=definition.description, order=order, unit_ids=unit_ids,
-                            touchpoints=touchpoints, goals=goals, pain_points=lanes["pain_points"], delights=lanes["delights"],
-                            opportunities=opportunities, emotion=emotion_summary(unit_ids, valence_of, emotion_of, units)))
-    return stages
+    calls = [partial(_build_stage, order, definition, by_stage[definition.name], stage_of, valence_of, emotion_of, synth, units, total_respondents)
+             for order, definition in enumerate(stage_set.stages)]
+    return run_many(calls, concurrency, return_exceptions=False)
+
+
+def _build_stage(order: int, definition, themes: list[Any], stage_of: dict, valence_of: dict, emotion_of: dict,
+                 synth: Synthesizer, units: dict[str, FeedbackUnit], total_respondents: int) -> Stage:
+    name, key = definition.name, slug(definition.name)
+    unit_ids = [i for i, s in stage_of.items() if s == name]
+    lanes: dict[str, list] = {"pain_points": [], "delights": []}
+    for lane, prefix, polarity in (("pain_points", "pp", "pain"), ("delights", "dl", "delight")):
+        ranked = [t for t in themes if t.polarity == polarity]  # analysis sorts them: largest first, outliers last
+        for n, theme in enumerate(ranked, 1):
+            lanes[lane].append(synth.theme_claim(
+                f"{prefix}-{key}-{n}", name, lane, theme.unit_ids, theme.representative_ids, theme.keywords,
+                theme.cohesion, total_respondents, use_llm=n <= themes_per_lane(synth) and not theme.outlier))
+    stage_keywords = [k for t in themes for k in t.keywords[:2]]
+    detail_ids = [i for t in sorted(themes, key=lambda t: -len(t.unit_ids)) for i in t.representative_ids[:2]] or unit_ids
+    touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key)
+    opportunities = []
+    for n, pain in enumerate(lanes["pain_points"][:OPPORTUNITY_PAIN_POINTS], 1):
+        opportunities += synth.opportunities(pain, f"op-{key}-{n}", _impact(pain.prevalence.respondents, total_respondents))
+    return Stage(name=name, description=definition.description, order=order, unit_ids=unit_ids,
+                 touchpoints=touchpoints, goals=goals, pain_points=lanes["pain_points"], delights=lanes["delights"],
+                 opportunities=opportunities, emotion=emotion_summary(unit_ids, valence_of, emotion_of, units))
+
+
+def themes_per_lane(synth: Synthesizer) -> int:
+    return LLM_THEMES_PER_LANE["capable" if getattr(synth.handle, "capable", False) else "small"]
 
 
 def _impact(respondents: int, total: int) -> str:
@@ -101,6 +115,7 @@ def _impact(respondents: int, total: int) -> str:
 
 def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, valence_of: dict, emotion_of: dict,
                    synth: Synthesizer, units: dict[str, FeedbackUnit], vector_of: dict[str, np.ndarray]) -> list[Persona]:
+    overall = _overall_counts(segments)
     personas = []
     for k, segment in enumerate(segments, 1):
         persona_id = f"persona-{k}"
@@ -116,7 +131,7 @@ def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, val
             if in_stage:
                 stage_emotions[definition.name] = emotion_summary(in_stage, valence_of, emotion_of, units, top=1)
         personas.append(Persona(
-            id=persona_id, name=name or _fallback_name(attributes, k), summary=summary or f"{len(segment.respondents)} respondents; {described}.",
+            id=persona_id, name=name or _fallback_name(attributes, overall, len(segment.respondents), k), summary=summary or f"{len(segment.respondents)} respondents; {described}.",
             share=round(float(segment.share), 4), respondents=list(segment.respondents), attributes=attributes,
             goals=lanes["goals"], frustrations=lanes["frustrations"], motivations=lanes["motivations"], behaviours=lanes["behaviours"],
             representative_quotes=[quote_unit(units[i]) for i in reps[:3] if i in units],
@@ -135,6 +150,26 @@ def _attribute_text(attributes: list[AttributeCount]) -> str:
     return ", ".join(parts) or "no metadata"
 
 
-def _fallback_name(attributes: list[AttributeCount], k: int) -> str:
-    top = sorted(attributes, key=lambda a: -a.count)[:2]
-    return " · ".join(a.value for a in top) + " customers" if top else f"Segment {k}"
+def _overall_counts(segments: list[Any]) -> dict[tuple[str, str], float]:
+    """Share of all segmented respondents with each (key, value)."""
+    total = sum(len(s.respondents) for s in segments) or 1
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for segment in segments:
+        for a in segment.attributes:
+            counts[(a.key, a.value)] += a.count
+    return {key: n / total for key, n in counts.items()}
+
+
+def _fallback_name(attributes: list[AttributeCount], overall: dict[tuple[str, str], float], size: int, k: int) -> str:
+    """The segment's most over-represented attribute values (lift over the whole corpus), e.g. 'Thread Club · 55+'."""
+    def lift(a: AttributeCount) -> float:
+        return (a.count / max(size, 1)) / max(overall.get((a.key, a.value), 1e-9), 1e-9)
+
+    distinctive = sorted((a for a in attributes if a.count >= 3), key=lambda a: -lift(a))
+    picked: list[str] = []
+    for a in distinctive:
+        if a.key not in {p.split("=")[0] for p in picked}:
+            picked.append(f"{a.key}={a.value}")
+        if len(picked) == 2:
+            break
+    return " · ".join(p.split("=", 1)[1] for p in picked) + " customers" if picked else f"Segment {k}"

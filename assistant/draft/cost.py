@@ -11,7 +11,7 @@ MAX_PERSONAS = 6
 
 def planned_calls(n_stages: int) -> int:
     """Upper bound on chain calls: theme labels, stage details, opportunities per stage, plus personas."""
-    per_stage = 2 * LLM_THEMES_PER_LANE + 1 + OPPORTUNITY_PAIN_POINTS
+    per_stage = 2 * max(LLM_THEMES_PER_LANE.values()) + 1 + OPPORTUNITY_PAIN_POINTS
     return n_stages * per_stage + MAX_PERSONAS
 
 

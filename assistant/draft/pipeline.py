@@ -86,8 +86,10 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
 
     # 6. Synthesis: the model names themes, stages and personas; fallbacks keep the draft going.
     with clock.phase("synthesis"):
-        synth = Synthesizer(units=units, settings=settings, handle=_model_handle(settings, handle), run_log=run_log)
-        built_stages = assemble.build_stages(stage_set, themes, stage_of, valence_of, emotion_of, synth, units)
+        synth = Synthesizer(units=units, settings=settings, handle=_model_handle(settings, handle), run_log=run_log,
+                            embedder=store.embedder, banned=tuple(s.name for s in stage_set.stages))
+        built_stages = assemble.build_stages(stage_set, themes, stage_of, valence_of, emotion_of, synth, units,
+                                             concurrency=_concurrency(settings, synth.handle))
         built_personas = assemble.build_personas(segments, stage_set, stage_of, valence_of, emotion_of, synth, units, dict(zip(ids, vectors)))
 
     # 7. Assemble and verify: every quote verbatim, every id real, every claim evidenced.
@@ -126,3 +128,10 @@ def _model_handle(settings, handle: Any):
 
     return model_handle(settings)
 
+
+
+def _concurrency(settings, handle) -> int:
+    """Parallel chains: the local server's slots, or the configured limit for remote providers."""
+    from assistant.llm.structured import default_concurrency
+
+    return 1 if handle is None else default_concurrency(settings, handle)

@@ -10,11 +10,13 @@ the draft always completes.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from assistant.draft.evidence import best_sentence, make_claim
+from assistant.draft.fit import MIN_FIT, MIN_SUMMARY_FIT, fits
 from assistant.errors import LLMCallError, StructuredOutputError
 from assistant.llm.outputs import OpportunityStatements, PersonaProfile, StageDetails, ThemeLabel
 from assistant.llm.prompts import Source, render_sources
@@ -32,8 +34,11 @@ class Synthesizer:
     settings: Any = None
     handle: Any = None  # assistant.llm.providers.ModelHandle, or None for extractive-only drafts
     run_log: Any = None
+    embedder: Any = None  # for the fit check of model-written labels (None skips it)
+    banned: tuple[str, ...] = ()  # labels that say nothing, e.g. the stage names themselves
     usage: Counter = field(default_factory=Counter)
     fallbacks: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # stages are synthesised concurrently
 
     def chain(self, name: str, variables: dict[str, Any], output_model: type, sources: list[Source]):
         """(parsed, evidence by output path), or None when the chain gave up."""
@@ -45,13 +50,25 @@ class Synthesizer:
             parsed, record = run_chain(name, variables, output_model, settings=self.settings, handle=self.handle,
                                        sources=sources, units=self.units, run_log=self.run_log)
         except (StructuredOutputError, LLMCallError) as exc:
-            self.usage.update(getattr(exc, "usage", {}) or {})
-            self.fallbacks.append(f"{name}: {exc}")
+            with self._lock:
+                self.usage.update(getattr(exc, "usage", {}) or {})
+                self.fallbacks.append(f"{name}: {exc}")
             if self.run_log is not None:
                 self.run_log.record("fallback", chain=name, reason=str(exc))
             return None
-        self.usage.update(record.usage)
+        with self._lock:
+            self.usage.update(record.usage)
         return parsed, record.evidence
+
+    def _fits(self, text: str, quotes: Sequence[str], chain: str, floor: float = MIN_FIT) -> bool:
+        """Keep a model-written text only when it resembles one of its quotes (see fit.py); log the rejections."""
+        ok = fits(self.embedder, text, quotes, floor, self.banned)
+        if not ok:
+            with self._lock:
+                self.fallbacks.append(f"{chain}: label {text[:60]!r} does not fit its quotes")
+                if self.run_log is not None:
+                    self.run_log.record("label_rejected", chain=chain, text=text, reason="does not fit its quotes")
+        return ok
 
     # --- themes -------------------------------------------------------------------------
 
@@ -63,7 +80,8 @@ class Synthesizer:
         kind = "pain point" if polarity == "pain_points" else "delight"
         answer = self.chain("theme_label", {"stage": stage, "polarity": kind, "evidence": render_sources(sources)}, ThemeLabel, sources) if use_llm else None
         common = dict(units=self.units, keywords=keywords, confidence=confidence, total_respondents=total_respondents)
-        if answer is not None and not answer[0].insufficient_evidence:
+        if answer is not None and not answer[0].insufficient_evidence and len(answer[0].title.split()) >= 2 \
+                and self._fits(answer[0].title, [e.quote for e in answer[1].values()], "theme_label"):
             label, evidence = answer
             return make_claim(claim_id, label.title, "observed", members, [], **common, origin="llm",
                               evidence=_dedupe(list(evidence.values())), description=label.description)
@@ -79,18 +97,19 @@ class Synthesizer:
             return [], []
         sources = [Source(unit_id=u.id, quote=best_sentence(u.text, keywords)) for u in reps]
         answer = self.chain("stage_details", {"stage": stage, "stage_description": description, "evidence": render_sources(sources)}, StageDetails, sources)
+        touchpoints = goals = []
         if answer is not None:
             details, evidence = answer
             touchpoints = self._points(details.touchpoints, evidence, "touchpoints", f"tp-{prefix}")
             goals = self._points(details.goals, evidence, "goals", f"gl-{prefix}")
-            return touchpoints, goals
-        return self._extractive_touchpoints(unit_ids, keywords, prefix), self._extractive_goals(unit_ids, prefix)
+        return (touchpoints or self._extractive_touchpoints(unit_ids, keywords, prefix),
+                goals or self._extractive_goals(unit_ids, prefix))
 
     def _points(self, points, evidence: dict[str, Evidence], lane: str, prefix: str) -> list[Claim]:
         claims, seen = [], set()
         for index, point in enumerate(points):
             ev = evidence.get(f"{lane}[{index}].source")
-            if ev is None or point.text.lower() in seen:
+            if ev is None or point.text.lower() in seen or not self._fits(point.text, [ev.quote], lane):
                 continue
             seen.add(point.text.lower())
             claims.append(make_claim(f"{prefix}-{len(claims) + 1}", point.text, "inferred", [ev.unit_id], [], units=self.units, evidence=[ev]))
@@ -122,8 +141,10 @@ class Synthesizer:
         """'How might we ...' statements addressing one pain point, citing its quotes."""
         sources = [Source(unit_id=e.unit_id, quote=e.quote) for e in pain_point.evidence[:MAX_SOURCES]]
         answer = self.chain("opportunity", {"pain_point": pain_point.text, "evidence": render_sources(sources)}, OpportunityStatements, sources)
-        if answer is not None:
-            texts, origin = list(dict.fromkeys(answer[0].statements)), "llm"
+        quotes = [s.quote for s in sources] + [pain_point.text]
+        kept = [t for t in dict.fromkeys(answer[0].statements) if self._fits(t, quotes, "opportunity")] if answer else []
+        if kept:
+            texts, origin = kept, "llm"
         else:
             texts, origin = [f"How might we address this pain point: {pain_point.text}?"], "extractive"
         return [Opportunity(id=f"{opp_id}-{n}", text=text, addresses=[pain_point.id], evidence=pain_point.evidence[:2],
@@ -137,7 +158,8 @@ class Synthesizer:
         reps = [self.units[i] for i in representatives[:MAX_SOURCES] if i in self.units]
         sources = [Source(unit_id=u.id, quote=best_sentence(u.text)) for u in reps]
         answer = self.chain("persona_profile", {"attributes": attributes, "evidence": render_sources(sources)}, PersonaProfile, sources) if reps else None
-        if answer is not None:
+        if answer is not None and self._fits(answer[0].summary, [s.quote for s in sources], "persona_profile", MIN_SUMMARY_FIT) \
+                and self._fits(answer[0].name, [answer[0].summary], "persona_profile", floor=-1.0):
             profile, evidence = answer
             lanes = {lane: self._points(getattr(profile, lane), evidence, lane, f"{lane[:2]}-{persona_id}")
                      for lane in ("goals", "frustrations", "motivations", "behaviours")}
