@@ -1,0 +1,1 @@
+"""LLM access: providers, the local llama.cpp server, prompts, structured output, tokens."""
