@@ -47,6 +47,10 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[begin : begin + size]
 
 
+# Last store revision each embedded store was seen at in this process (see FeedbackStore.search).
+_SEEN_REVISION: dict[str, str] = {}
+
+
 def make_client(settings) -> Any:
     """A Chroma client: HttpClient when settings.chroma_url is set, else PersistentClient in the workspace."""
     import chromadb
@@ -151,7 +155,12 @@ class FeedbackStore:
     # --- revision and fingerprints ---------------------------------------------------------
 
     def _bump_revision(self) -> None:
-        self._side.upsert(ids=[REVISION_ID], embeddings=[[1.0]], metadatas=[{"revision": uuid.uuid4().hex}])
+        revision = uuid.uuid4().hex
+        self._side.upsert(ids=[REVISION_ID], embeddings=[[1.0]], metadatas=[{"revision": revision}])
+        _SEEN_REVISION[self._store_key()] = revision  # this process's own write: its index is current
+
+    def _store_key(self) -> str:
+        return f"{getattr(self.client.get_settings(), 'persist_directory', '')}::{self.collection_name}"
 
     def revision(self) -> str:
         """A token that changes with every write to the store."""
@@ -367,6 +376,32 @@ class FeedbackStore:
         fusion: "FusionParams | None" = None,
     ) -> list[Hit]:
         """Top-k units for `query`: hybrid (vector + BM25 fused by RRF), vector or bm25, filtered by `where`."""
+        from chromadb.errors import InternalError
+
         from vectorstore.hybrid import DEFAULT_FUSION, search
 
-        return search(self, query, k=k, where=where, mode=mode, fusion=fusion or DEFAULT_FUSION)
+        revision, key = self.revision(), self._store_key()
+        if _SEEN_REVISION.get(key, revision) != revision:
+            self._reopen_embedded()  # another process wrote since this one last looked: the in-memory index may be stale
+        _SEEN_REVISION[key] = revision
+        try:
+            return search(self, query, k=k, where=where, mode=mode, fusion=fusion or DEFAULT_FUSION)
+        except InternalError:
+            # An embedded store keeps its vector index in memory per process; after another process
+            # wrote to the same folder it is stale ("Error finding id"). Reopen from disk once.
+            if not self._reopen_embedded():
+                raise
+            return search(self, query, k=k, where=where, mode=mode, fusion=fusion or DEFAULT_FUSION)
+
+    def _reopen_embedded(self) -> bool:
+        """Drop this process's cached embedded Chroma system and open the folder again; False for a server."""
+        import chromadb
+
+        path = getattr(self.client.get_settings(), "persist_directory", None)
+        if not path or not hasattr(self.client, "clear_system_cache") or type(self.client).__name__ == "HttpClient":
+            return False
+        self.client.clear_system_cache()
+        self.client = chromadb.PersistentClient(path=path, settings=self.client.get_settings())
+        self.collection = self._open_collection()
+        self._side = self._get_or_create(f"{self.collection_name}__sources", {"role": "journey-sources"})
+        return True

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import PromptError
 
+_CONTROL_TOKEN = re.compile(r"<\|([^|<>]{1,40})\|>")  # ChatML and similar templates (SmolLM2 uses ChatML)
 _TAG_LIKE = re.compile(r"<(\s*/?\s*(?:feedback|source|quote|data)\b)", re.IGNORECASE)
 
 
@@ -136,8 +137,8 @@ def _load_file(path: str, mtime_ns: int, size: int) -> Prompt:  # mtime/size in 
 # --- corpus text as data ---------------------------------------------------------------
 
 def escape_data(text: str) -> str:
-    """Neutralise tag-like text (e.g. '</feedback>') inside corpus data so it cannot close a block."""
-    return _TAG_LIKE.sub(r"&lt;\1", text)
+    """Neutralise tag-like text ('</feedback>') and chat-template control tokens ('<|im_start|>') inside corpus data."""
+    return _CONTROL_TOKEN.sub(lambda m: "&lt;|" + m.group(1) + "|&gt;", _TAG_LIKE.sub(r"&lt;\1", text))
 
 
 @dataclass(frozen=True)

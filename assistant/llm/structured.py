@@ -129,9 +129,13 @@ def _invoke(bound: Any, messages: list[dict[str, str]], handle: ModelHandle, ret
         raise LLMCallError(scrub(f"{handle.provider} model '{handle.model}' at {where} failed after {retry.attempts} attempts: "
                                  f"{type(cause).__name__}: {cause}; check the server is running and reachable (`journey doctor`)", handle)) from None
     except Exception as exc:
+        log("llm_transport_error", attempt=1, error=scrub(f"{type(exc).__name__}: {exc}", handle))
         if _is_api_error(exc):
             raise LLMCallError(scrub(f"{handle.provider} model '{handle.model}' at {where} refused the call: {type(exc).__name__}: {exc}; "
                                      "check the key, the model name and the base URL (`journey doctor`)", handle)) from None
+        if isinstance(exc, (ValueError, UnicodeDecodeError)):  # a 200 whose body is not a chat completion
+            raise LLMCallError(scrub(f"{handle.provider} model '{handle.model}' at {where} returned an unreadable response: "
+                                     f"{type(exc).__name__}: {exc}; check that the URL points at an OpenAI-compatible server", handle)) from None
         raise
 
 

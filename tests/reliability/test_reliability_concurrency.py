@@ -89,11 +89,8 @@ def test_two_real_ingests_at_once_one_wins_one_is_refused(corpus):
     assert all("another journey process is writing" in err for err in busy)
 
 
-# Known limitation, reported to the lead: an embedded Chroma store keeps its vector index in memory per
-# process. After another process ingests, a long-lived reader (the UI) sees the new count but its vector
-# index is stale: search raises chromadb InternalError "Error finding id" (untyped) until it restarts.
-@pytest.mark.xfail(strict=True, raises=(InternalError, AssertionError),
-                   reason="embedded Chroma: a reader process's vector index is stale after another process writes")
+# An embedded Chroma store keeps its vector index in memory per process; after another process ingests,
+# a long-lived reader (the UI) must reopen it rather than fail with "Error finding id".
 def test_a_long_lived_reader_sees_units_another_process_added_by_vector_search(corpus):
     home, first, second = corpus
     settings = api.settings(home=home)

@@ -14,11 +14,7 @@ from tests.reliability.llm_faults import free_port, theme_inputs
 
 pytestmark = pytest.mark.integration
 FAST = RetryPolicy(attempts=3, backoff_s=0.05, max_backoff_s=0.2)
-# Known bug, reported to the lead (structured._invoke): with a json_schema response_format, langchain-openai
-# parses the completion with the SDK, which raises openai.LengthFinishReasonError (not an APIError) when
-# the model stops at the token cap, and a non-JSON 200 body raises a plain decode error; both escape
-# run_chain untyped instead of becoming a re-ask (cap) or an LLMCallError (garbage).
-UNTYPED_BUG = pytest.mark.xfail(strict=True, reason="structured._invoke lets LengthFinishReasonError / body decode errors escape untyped")
+# A cap hit must become a re-ask and a garbage body an LLMCallError, never an untyped exception.
 
 
 def _call(tmp_path, base_url: str, timeout: float = 300.0, **kwargs):
@@ -53,9 +49,9 @@ def test_500_429_and_a_truncated_body_are_retried_then_the_real_model_answers(tm
     assert len(fault_proxy.log) == 3 and len(_events(info.value.run_log, "llm_transport_error")) == 2
 
 
-@pytest.mark.parametrize("fault, error", [pytest.param("garbage", LLMCallError, marks=UNTYPED_BUG), ("slow", LLMCallError),
+@pytest.mark.parametrize("fault, error", [("garbage", LLMCallError), ("slow", LLMCallError),
                                           ("refusal", StructuredOutputError),
-                                          pytest.param("repeat", StructuredOutputError, marks=UNTYPED_BUG)])
+                                          ("repeat", StructuredOutputError)])
 def test_server_side_faults_end_in_typed_errors(tmp_path, fault_proxy, fault, error):
     fault_proxy.inject(fault, fault, fault)
     with pytest.raises(error) as info:
@@ -77,7 +73,6 @@ def test_connection_refused_on_a_closed_port(tmp_path):
     assert len(_events(info.value.run_log, "llm_transport_error")) == 2
 
 
-@UNTYPED_BUG
 def test_real_model_hitting_the_token_cap_is_a_structured_output_error(tmp_path, local_llm_url):
     with pytest.raises(StructuredOutputError) as info:
         _call(tmp_path, local_llm_url + "/v1", max_tokens=6, max_reasks=0)
