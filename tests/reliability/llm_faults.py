@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -90,10 +89,7 @@ def fake_handle(*script: Any) -> ModelHandle:
     return ModelHandle("fake", "scripted", "http://fake.invalid/v1", capable=False, chat=FakeChat(list(script)))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import free_port  # noqa: E402,F401  (re-exported for the fault tests)
 
 
 def _completion(content: str, finish_reason: str = "stop") -> bytes:

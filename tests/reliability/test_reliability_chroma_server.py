@@ -2,56 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.config import Settings
 from assistant.errors import StoreError
-from tests.reliability.llm_faults import free_port
+from tests.servers import ChromaServer, free_port
 from tests.vectorstore.conftest import ToyEmbedder, corpus_units
 from vectorstore.store import FeedbackStore
 
 pytestmark = pytest.mark.integration
-
-
-class ChromaServer:
-    """`chroma run` on 127.0.0.1 with a fixed port and data folder, so it can be stopped and started again."""
-
-    def __init__(self, data: Path):
-        self.port, self.data, self.proc = free_port(), data, None
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        chroma = Path(sys.executable).with_name("chroma")
-        log = (self.data / "server.log").open("a")
-        self.proc = subprocess.Popen([str(chroma), "run", "--host", "127.0.0.1", "--port", str(self.port), "--path", str(self.data / "db")],
-                                     stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run did not come up: {(self.data / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
 
 
 def test_unreachable_server_is_a_clear_store_error(tmp_path):

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from chromadb.errors import InternalError
 
 from assistant import api
 from assistant.errors import WorkspaceBusyError
