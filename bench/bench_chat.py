@@ -1,6 +1,6 @@
 """Benchmark the corpus chat on the Threadline question set: calibrate the refusal gate on dev, report on test.
 
-    .venv/bin/python bench/bench_chat.py --calibrate [--write-gate]   # dev split, retrieval only
+    .venv/bin/python bench/bench_chat.py --calibrate                  # dev split, retrieval only: both gate thresholds
     .venv/bin/python bench/bench_chat.py [--quick] [--workspace DIR]   # test split, default local model
 
 The sample corpus (assistant/samples/clothing) is ingested into a fresh workspace (or the one
@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -63,70 +61,43 @@ def ask_alone(engine: ChatEngine, q: Question):
 
 # --- calibration (dev only) ----------------------------------------------------------------
 
-def balanced(scores: list[tuple[float, bool]], threshold: float) -> tuple[float, float, float]:
-    """(objective, refusal accuracy on unanswerable, false-refusal rate on answerable) at a threshold."""
-    unans = [s for s, a in scores if not a]
-    ans = [s for s, a in scores if a]
-    refusal = sum(s < threshold for s in unans) / len(unans) if unans else 1.0
-    false = sum(s < threshold for s in ans) / len(ans) if ans else 0.0
+def rates(rows: list[dict], low: float, mid: float) -> tuple[float, float, float]:
+    """(objective, refusal accuracy on unanswerable, false-refusal rate on answerable) for gate thresholds."""
+    def refused(r: dict) -> bool:
+        return r["top_score"] < low or (bool(r["unknown_terms"]) and r["top_score"] < mid)
+
+    unans = [r for r in rows if not r["answerable"]]
+    ans = [r for r in rows if r["answerable"]]
+    refusal = sum(map(refused, unans)) / len(unans) if unans else 1.0
+    false = sum(map(refused, ans)) / len(ans) if ans else 0.0
     return (refusal + 1 - false) / 2, refusal, false
 
 
-def pick_threshold(scores: list[tuple[float, bool]]) -> float:
-    """The threshold maximising the balanced objective: middle of the widest best gap between scores."""
-    values = sorted({round(s, 4) for s, _ in scores})
-    candidates = [values[0] - 0.01] + [(a + b) / 2 for a, b in pairwise(values)] + [values[-1] + 0.01]
-    best = max(balanced(scores, c)[0] for c in candidates)
-    # among equally good cut points, prefer the one with the most room on both sides
-    tied = [(i, c) for i, c in enumerate(candidates) if balanced(scores, c)[0] == best]
-    _, chosen = max(tied, key=lambda ic: (values[ic[0]] - values[ic[0] - 1]) if 0 < ic[0] < len(values) else 0.0)
-    rounded = round(chosen, 3)
-    return rounded if balanced(scores, rounded)[0] == best else chosen
-
-
-def calibrate(settings, write_gate: bool) -> dict:
+def calibrate(settings) -> dict:
+    """Grid-search both gate thresholds on the dev split; prints the table and the best pair."""
     questions = load_questions(split="dev")
     engine = ChatEngine(settings, session=SESSION, use_llm=False)
     rows = []
     for q in questions:
         answer = ask_alone(engine, q)
-        rows.append({"id": q.id, "answerable": q.answerable, "scoped": bool(q.scope), "top_score": answer.top_score or 0.0})
-    scores = [(r["top_score"], r["answerable"]) for r in rows]
-    threshold = pick_threshold(scores)
-    objective, refusal, false = balanced(scores, threshold)
-    _, cur_refusal, cur_false = balanced(scores, gate.REFUSE_BELOW)
-
-    print(f"\n## Dev split: best vector similarity per question ({len(rows)} questions)\n")
-    print("| question | answerable | top score | gate at chosen threshold |")
+        rows.append({"id": q.id, "answerable": q.answerable, "scoped": bool(q.scope), "top_score": answer.top_score or 0.0,
+                     "unknown_terms": answer.unknown_terms})
+    grid = [round(0.30 + 0.01 * i, 2) for i in range(36)]
+    # ties go to the lowest thresholds: refuse no more than the dev data asks for
+    (objective, refusal, false), low, mid = max(((rates(rows, lo, mi), lo, mi) for lo in grid for mi in grid if mi >= lo),
+                                                key=lambda t: (t[0][0], -t[1], -t[2]))
+    current = rates(rows, gate.REFUSE_BELOW, gate.UNKNOWN_TERMS_BELOW)
+    print(f"\n## Dev split ({len(rows)} questions): best similarity and unknown terms per question\n")
+    print("| question | answerable | top score | unknown terms |")
     print("|---|---|---|---|")
     for r in sorted(rows, key=lambda r: -r["top_score"]):
-        verdict = "answer" if r["top_score"] >= threshold else "refuse"
-        ok = verdict == ("answer" if r["answerable"] else "refuse")
-        print(f"| {r['id']}{' (scoped)' if r['scoped'] else ''} | {'yes' if r['answerable'] else 'no'} | {r['top_score']:.4f} | {verdict}{'' if ok else ' (wrong)'} |")
-    print("\n| threshold | dev refusal accuracy | dev false-refusal | objective |")
-    print("|---|---|---|---|")
-    print(f"| {gate.REFUSE_BELOW} (current) | {cur_refusal:.3f} | {cur_false:.3f} | {(cur_refusal + 1 - cur_false) / 2:.3f} |")
-    print(f"| **{threshold}** (chosen) | {refusal:.3f} | {false:.3f} | {objective:.3f} |")
-    result = {"split": "dev", "n": len(rows), "threshold": threshold, "dev_refusal_accuracy": round(refusal, 4),
-              "dev_false_refusal_rate": round(false, 4), "objective": round(objective, 4), "rows": rows}
-    if write_gate:
-        write_threshold(threshold, len(rows), refusal, false)
-        print(f"\nwrote REFUSE_BELOW = {threshold} to {GATE_FILE}")
-    return result
-
-
-def write_threshold(threshold: float, n: int, refusal: float, false: float) -> None:
-    """Set REFUSE_BELOW in assistant/chat/gate.py and its calibration note in the docstring."""
-    text = GATE_FILE.read_text(encoding="utf-8")
-    text, count = re.subn(r"^REFUSE_BELOW = .*$", f"REFUSE_BELOW = {threshold}", text, count=1, flags=re.MULTILINE)
-    if count != 1:
-        raise SystemExit(f"could not find 'REFUSE_BELOW = ' in {GATE_FILE}; set it by hand to {threshold}")
-    note = (f"calibrated on the dev split ({n} questions) by bench/bench_chat.py --calibrate: "
-            f"dev refusal accuracy {refusal:.2f}, false-refusal {false:.2f}")
-    # the docstring's calibration sentence runs from "``REFUSE_BELOW`` was" to the closing quotes
-    sentence = f"``REFUSE_BELOW`` was {note}.\nQuestions: evals/datasets/threadline_questions.yaml; the test split is kept for reporting."
-    text = re.sub(r"``REFUSE_BELOW`` was .*?(?=\n\"\"\")", sentence, text, count=1, flags=re.DOTALL)
-    GATE_FILE.write_text(text, encoding="utf-8")
+        print(f"| {r['id']}{' (scoped)' if r['scoped'] else ''} | {'yes' if r['answerable'] else 'no'} | {r['top_score']:.4f} | {', '.join(r['unknown_terms'])} |")
+    print("\n| REFUSE_BELOW | UNKNOWN_TERMS_BELOW | dev refusal accuracy | dev false-refusal | objective |")
+    print("|---|---|---|---|---|")
+    print(f"| {gate.REFUSE_BELOW} | {gate.UNKNOWN_TERMS_BELOW} (current) | {current[1]:.3f} | {current[2]:.3f} | {current[0]:.3f} |")
+    print(f"| **{low}** | **{mid}** (best on dev) | {refusal:.3f} | {false:.3f} | {objective:.3f} |")
+    return {"split": "dev", "n": len(rows), "refuse_below": low, "unknown_terms_below": mid, "dev_refusal_accuracy": round(refusal, 4),
+            "dev_false_refusal_rate": round(false, 4), "objective": round(objective, 4), "rows": rows}
 
 
 # --- report (test) -------------------------------------------------------------------------
@@ -210,12 +181,11 @@ def _num(value: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true", help="dev split: choose REFUSE_BELOW from retrieval scores")
-    parser.add_argument("--write-gate", action="store_true", help="with --calibrate: write the value into assistant/chat/gate.py")
     parser.add_argument("--quick", action="store_true", help=f"report on {QUICK_N} test questions")
     parser.add_argument("--workspace", type=Path, help="reuse this workspace (ingests the sample corpus when empty)")
     args = parser.parse_args()
     settings = prepare_workspace(args.workspace)
-    result = calibrate(settings, args.write_gate) if args.calibrate else report(settings, args.quick)
+    result = calibrate(settings) if args.calibrate else report(settings, args.quick)
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "bench_chat_calibrate.json" if args.calibrate else ("bench_chat-quick.json" if args.quick else "bench_chat.json")
     (RESULTS / name).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")

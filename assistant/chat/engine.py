@@ -39,6 +39,7 @@ class ChatEngine:
         self._handle = handle
         self.use_llm = use_llm
         self._known_values: dict[str, list[str]] | None = None
+        self._vocabulary: frozenset[str] | None = None
 
     # --- context ------------------------------------------------------------------------
 
@@ -56,6 +57,12 @@ class ChatEngine:
             return MapStore(self.settings.maps_dir).load(self.map_id)
         except JourneyError:
             return None
+
+    def vocabulary(self) -> frozenset[str]:
+        """Word prefixes of the customer feedback, for the gate's unknown-terms signal (built once per engine)."""
+        if self._vocabulary is None:
+            self._vocabulary = gate.vocabulary_prefixes(u.text for u in self.store.all_units() if u.is_evidence)
+        return self._vocabulary
 
     def known_values(self, journey_map) -> dict[str, list[str]]:
         """Filter keys and their values that a question may name (metadata, stages, personas)."""
@@ -108,8 +115,9 @@ class ChatEngine:
         # interviewer and agent turns are context, not customer evidence
         hits = [h for h in hits if h.unit_id in units and units[h.unit_id].is_evidence][:10]
         top = gate.best_similarity(hits)
-        base = dict(question=question, standalone_query=query, scope={k: str(v) for k, v in scope.items()}, top_score=round(top, 4))
-        if not gate.passes(hits):
+        base = dict(question=question, standalone_query=query, scope={k: str(v) for k, v in scope.items()}, top_score=round(top, 4),
+                    unknown_terms=gate.unknown_terms(question, self.vocabulary()))
+        if not gate.passes(hits, base["unknown_terms"]):
             closest = [self._citation(n, units[h.unit_id], query) for n, h in enumerate(hits[:3], 1) if h.unit_id in units]
             return ChatAnswer(**base, mode="refusal", refused=True, closest=closest, origin="extractive")
         chosen = [units[h.unit_id] for h in gate.relevant(hits, MAX_SOURCES) if h.unit_id in units]

@@ -43,6 +43,7 @@ class ChatAnswer(BaseModel):
     scope: dict[str, str] = Field(default_factory=dict, description="Metadata filters applied.")
     origin: Literal["llm", "extractive", "map"] = "llm"
     top_score: Optional[float] = Field(default=None, description="Best vector similarity of the retrieved units.")
+    unknown_terms: list[str] = Field(default_factory=list, description="Content words of the question that the corpus never uses.")
     latency_s: float = 0.0
 
     def render(self) -> str:
