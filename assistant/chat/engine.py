@@ -23,7 +23,7 @@ from assistant.errors import JourneyError, LLMCallError, StructuredOutputError
 from assistant.models import FeedbackUnit
 
 MAX_SOURCES = 6
-FOLLOW_UP = re.compile(r"^(and|but|what about|how about|why|also)\b|\b(it|they|them|that|those|these|this|there)\b", re.I)
+FOLLOW_UP = re.compile(r"^(and|but|what about|how about|why|also)\b|\b(it|they|them|that|those|these|this)\b", re.I)
 
 
 class ChatEngine:

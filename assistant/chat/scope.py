@@ -17,9 +17,10 @@ def scope_from_question(question: str, known_values: dict[str, list[str]]) -> di
     known_values maps a filter key (e.g. "m.segment", "stage", "persona") to its values.
     Short or generic values (numbers, yes/no) are ignored to avoid false matches.
     """
-    if not SCOPE_CUES.search(question):
+    cue = SCOPE_CUES.search(question)
+    if cue is None:
         return {}
-    lowered = question.lower()
+    lowered = question[cue.start():].lower()  # only what follows the cue scopes the question
     found: dict[str, str] = {}
     for key, values in known_values.items():
         for value in sorted(values, key=len, reverse=True):

@@ -1,0 +1,111 @@
+"""The `journey` CLI on a real workspace: ingest, stats, search, schema, map versions, export, eval, ask."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant.cli import app
+from tests.draft.draft_helpers import SAMPLES
+
+SUMMARY = re.compile(r"(\d+) files · (\d+) units added · \d+ removed · \d+ unchanged · (\d+) failed")
+
+
+def run(runner, *args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_ingest_prints_a_summary(runner, tmp_path):
+    ws = tmp_path / "ws"
+    result = run(runner, "ingest", SAMPLES / "interviews" / "interview_01_priya.txt", "--workspace", ws)
+    assert result.exit_code == 0, result.output
+    files, added, failed = map(int, SUMMARY.search(result.stdout).groups())
+    assert (files, failed) == (1, 0) and added > 10
+    again = run(runner, "ingest", SAMPLES / "interviews" / "interview_01_priya.txt", "--workspace", ws)
+    assert again.exit_code == 0 and " 0 units added" in again.stdout
+
+
+def test_ingest_with_a_bad_file_exits_1_and_names_it(runner, tmp_path):
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"this is not a spreadsheet \x00\x01\x02")
+    good = tmp_path / "good.txt"
+    good.write_text("The parcel arrived late and the box was crushed.\n\nCheckout was quick on my phone.\n", encoding="utf-8")
+    result = run(runner, "ingest", bad, good, "--workspace", tmp_path / "ws")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"failed:.*broken\.xlsx", result.stderr.replace("\n", " "))
+    files, added, failed = map(int, SUMMARY.search(result.stdout).groups())
+    assert failed == 1 and added >= 1
+
+
+def test_stats_json(runner, ws_settings):
+    result = run(runner, "stats", "--json", "--workspace", ws_settings.home)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["units"] == 192 and data["dimension"] == 384
+    assert set(data["sources"]) == {"threadline_survey_2026.csv", "interview_01_priya.txt"}
+
+
+def test_search_prints_a_table(runner, ws_settings):
+    result = run(runner, "search", "the app crashed at payment", "-k", 3, "--workspace", ws_settings.home)
+    assert result.exit_code == 0, result.output
+    assert "score" in result.stdout and "threadline_survey_2026" in result.stdout
+    filtered = run(runner, "search", "payment", "--where", "source=nothing.csv", "--workspace", ws_settings.home)
+    assert filtered.exit_code == 1
+
+
+def test_schema_is_json(runner):
+    result = run(runner, "schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert "JourneyMap" in json.dumps(schema)
+
+
+def test_map_versions_edit_undo_redo(runner, ws_settings, saved_map):
+    ws = ws_settings.home
+    listed = run(runner, "map", "list", "--workspace", ws)
+    assert listed.exit_code == 0 and f"{saved_map.id}  current v1" in listed.stdout
+    claim = next(c for s in saved_map.stages for c in s.pain_points)
+    edited = run(runner, "map", "edit", f"/rename {claim.id} Payment fails", "--workspace", ws)
+    assert edited.exit_code == 0, edited.output
+    history = run(runner, "map", "history", "--workspace", ws)
+    assert history.exit_code == 0
+    assert re.search(r"^\* v2 \(parent 1\)", history.stdout, re.M) and re.search(r"^  v1 ", history.stdout, re.M)
+    diff = run(runner, "map", "diff", 1, 2, "--workspace", ws)
+    assert diff.exit_code == 0 and "Payment fails" in diff.stdout
+    undo = run(runner, "map", "undo", "--workspace", ws)
+    assert undo.exit_code == 0 and "current: v1" in undo.stdout
+    redo = run(runner, "map", "redo", "--workspace", ws)
+    assert redo.exit_code == 0 and "current: v2" in redo.stdout
+    bad = run(runner, "map", "edit", "/rename pp-nowhere-9 Nothing", "--workspace", ws)
+    assert bad.exit_code != 0 and "error" in bad.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "csv", "html"])
+def test_export(runner, ws_settings, saved_map, tmp_path, fmt):
+    target = tmp_path / f"map.{fmt}"
+    result = run(runner, "export", "--format", fmt, "-o", target, "--workspace", ws_settings.home)
+    assert result.exit_code == 0, result.output
+    assert target.exists() and target.stat().st_size > 100
+    if fmt == "json":
+        assert json.loads(target.read_text())["id"] == saved_map.id
+
+
+def test_eval_grounding_gate(runner, ws_settings, saved_map):
+    result = run(runner, "eval", "--suite", "grounding", "--fail-under", "quote_verbatim_rate=1.0", "--workspace", ws_settings.home)
+    assert result.exit_code == 0, result.output
+    assert "quote_verbatim_rate" in result.stdout
+
+
+def test_ask_off_topic_exits_3_without_a_model(runner, ws_settings, saved_map):
+    result = run(runner, "ask", "Who won the 1998 football world cup final?", "--session", "cli-test", "--workspace", ws_settings.home)
+    assert result.exit_code == 3, result.output
+    assert "The feedback doesn't cover this." in result.stdout
+    as_json = run(runner, "ask", "Who won the 1998 football world cup final?", "--json", "--workspace", ws_settings.home)
+    assert as_json.exit_code == 3 and json.loads(as_json.stdout)["refused"] is True
+
+
+def test_missing_map_is_a_readable_error(runner, tmp_path):
+    result = run(runner, "map", "history", "--workspace", tmp_path / "empty")
+    assert result.exit_code != 0 and "error:" in result.stderr

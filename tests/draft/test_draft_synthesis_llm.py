@@ -1,0 +1,96 @@
+"""draft_map with a fake model: valid answers become llm claims; bad ones fall back; unfitting labels are rejected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import api
+from assistant.draft import draft_map
+from assistant.models import JourneyMap
+from tests.draft.draft_helpers import VALID, auth_error, schema_handle
+
+SCOPE = {"source": "threadline_survey_2026.csv"}  # the survey alone keeps each draft a few seconds
+THEME_LANES = ("pain_points", "delights")
+
+
+def _draft(settings, responders):
+    handle, chat = schema_handle(responders)
+    journey_map = draft_map(settings, handle=handle, where=SCOPE, save=False)
+    units = api.units_by_id(settings)
+    JourneyMap.model_validate(journey_map.model_dump(), context={"units": units})
+    return journey_map, chat, units
+
+
+def _events(settings, journey_map, event):
+    """Events of this draft's run only (the module's drafts share one runs folder)."""
+    path = settings.runs_dir / f"{journey_map.run_id}.jsonl"
+    assert path.exists(), path
+    return [r for r in map(json.loads, path.read_text().splitlines()) if r.get("event") == event]
+
+
+def _theme_claims(journey_map):
+    return [c for s in journey_map.stages for lane in THEME_LANES for c in getattr(s, lane)]
+
+
+@pytest.fixture(scope="module")
+def valid_draft(ws_settings):
+    return _draft(ws_settings, VALID)
+
+
+def test_valid_answers_make_llm_claims_citing_the_offered_quotes(valid_draft):
+    journey_map, chat, units = valid_draft
+    assert "ThemeLabel" in chat.schemas()
+    offered = {q for call in chat.calls if call["schema"] == "ThemeLabel" for q in call["quotes"].values()}
+    llm_themes = [c for c in _theme_claims(journey_map) if c.origin == "llm"]
+    assert llm_themes, "no theme kept its model-written label"
+    for claim in llm_themes:
+        assert claim.evidence
+        for ev in claim.evidence:
+            assert ev.quote in offered
+            assert units[ev.unit_id].text[ev.start:ev.end] == ev.quote
+    assert journey_map.model_info.provider == "fake"
+    assert journey_map.usage.get("input_tokens", 0) > 0
+
+
+def test_valid_answers_reach_every_chain(valid_draft):
+    journey_map, chat, _ = valid_draft
+    assert {"ThemeLabel", "StageDetails", "OpportunityStatements", "PersonaProfile"} <= set(chat.schemas())
+    assert any(c.origin == "llm" for s in journey_map.stages for c in s.touchpoints)
+    assert any(o.origin == "llm" for s in journey_map.stages for o in s.opportunities)
+    assert any(p.origin == "llm" and p.name == "Test persona" for p in journey_map.personas)
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda m: {"title": "Made up source", "description": "x", "sources": [99], "insufficient_evidence": False}, id="made-up-number"),
+    pytest.param(lambda m: "this is not json {", id="invalid-json"),
+    pytest.param(lambda m: auth_error(), id="provider-refuses"),
+])
+def test_a_model_that_never_validates_falls_back_and_the_draft_completes(ws_settings, bad, request):
+    responders = {name: bad for name in ("ThemeLabel", "StageDetails", "OpportunityStatements", "PersonaProfile")}
+    journey_map, chat, _ = _draft(ws_settings, responders)
+    assert chat.calls, "the model was never asked"
+    assert _theme_claims(journey_map)
+    assert {c.origin for _, c in journey_map.all_claims()} == {"extractive"}
+    assert {o.origin for s in journey_map.stages for o in s.opportunities} <= {"extractive"}
+    assert {p.origin for p in journey_map.personas} == {"extractive"}
+    fallbacks = [r for r in _events(ws_settings, journey_map, "fallback")]
+    assert any(r["chain"] == "theme_label" for r in fallbacks)
+    theme_fallbacks = sum(r["chain"] == "theme_label" for r in fallbacks)
+    attempts = 1 if request.node.callspec.id == "provider-refuses" else ws_settings.max_reasks + 1  # bad answers are re-asked
+    assert chat.schemas().count("ThemeLabel") == attempts * theme_fallbacks
+
+
+@pytest.mark.parametrize("title", ["Late or lost parcels", "Quantum chromodynamics lattice gauge theory"])
+def test_a_label_that_does_not_fit_its_quotes_is_rejected(ws_settings, title):
+    def theme(messages):
+        return {"title": title, "description": "Parcels arrive late.", "sources": [1], "insufficient_evidence": False}
+
+    journey_map, chat, _ = _draft(ws_settings, {**VALID, "ThemeLabel": theme})
+    assert "ThemeLabel" in chat.schemas()
+    themes = _theme_claims(journey_map)
+    assert themes and {c.origin for c in themes} == {"extractive"}
+    assert title not in {c.text for c in themes}
+    rejected = [r for r in _events(ws_settings, journey_map, "label_rejected") if r.get("text") == title]
+    assert rejected and rejected[0]["chain"] == "theme_label"
