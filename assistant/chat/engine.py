@@ -19,10 +19,12 @@ from assistant.chat.map_questions import answer_from_map, detect_map_question
 from assistant.chat.models import AnswerSentence, ChatAnswer, Citation
 from assistant.chat.scope import scope_from_question
 from assistant.draft.evidence import sentences as split_sentences
+from assistant.draft.fit import fit_score
 from assistant.errors import JourneyError, LLMCallError, StructuredOutputError
 from assistant.models import FeedbackUnit
 
 MAX_SOURCES = 6
+MIN_SENTENCE_FIT = 0.35  # the chat eval's answer-support floor (evals/chat.py)
 FOLLOW_UP = re.compile(r"^(and|but|what about|how about|why|also)\b|\b(it|they|them|that|those|these|this)\b", re.I)
 
 
@@ -153,7 +155,12 @@ class ChatEngine:
             return None
         if parsed.insufficient_evidence or not parsed.sentences:
             return "insufficient"
-        return [AnswerSentence(text=s.text.strip(), citations=sorted(set(s.citations)), supported=bool(s.citations)) for s in parsed.sentences]
+        # Valid citations are not enough: a sentence must also say something close to what it cites
+        # (same fit check as map labels). Sentences that don't are dropped; none left = not answered.
+        quote_of = {c.n: c.quote for c in citations}
+        kept = [AnswerSentence(text=s.text.strip(), citations=sorted(set(s.citations)), supported=True) for s in parsed.sentences
+                if fit_score(self.store.embedder, s.text, [quote_of[n] for n in s.citations if n in quote_of]) >= MIN_SENTENCE_FIT]
+        return kept or None
 
 
 def best_matching_sentence(text: str, query: str, embedder) -> str:
