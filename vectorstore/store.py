@@ -253,7 +253,8 @@ class FeedbackStore:
             for key in labels:
                 check_label_key(key)
         ids = list(mapping)
-        missing = [i for i in ids if i not in self._existing_ids(ids)]
+        existing = self._existing_ids(ids)
+        missing = [i for i in ids if i not in existing]
         if missing:
             raise StoreError(f"{len(missing)} unknown unit id(s), e.g. {missing[0]}; label only units that are in the store (`journey stats`)")
         self._bump_revision()
