@@ -55,6 +55,13 @@ def fit_score(embedder, text: str, quotes: Sequence[str]) -> float:
 def fits(embedder, text: str, quotes: Sequence[str], floor: float = MIN_FIT, banned: Iterable[str] = ()) -> bool:
     """True when the text is not a copied example or a bare banned word, and resembles one of its quotes."""
     lowered = text.strip().lower()
-    if not lowered or lowered in example_texts() or lowered in {b.lower() for b in banned}:
+    if not lowered or lowered in example_texts() or lowered in {b.lower() for b in banned} or repeats_itself(lowered):
         return False
     return embedder is None or fit_score(embedder, text, quotes) >= floor
+
+
+def repeats_itself(text: str, n: int = 4, times: int = 3) -> bool:
+    """True for degenerate output that loops ("I'm going to try on it again, and I'm going to ...")."""
+    words = text.split()
+    grams = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return any(grams.count(g) >= times for g in set(grams))
