@@ -13,6 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+import pytest
+
+from assistant import api
+from assistant.draft import draft_map
 from assistant.llm.providers import ModelHandle
 from tests.llm.conftest import ScriptedChatModel
 
@@ -135,3 +139,18 @@ def auth_error():
 
     response = httpx.Response(401, request=httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions"))
     return openai.AuthenticationError("invalid api key", response=response, body=None)
+
+
+@pytest.fixture(scope="module")
+def ws_settings(tmp_path_factory):
+    """Settings for a module's own copy of the pristine workspace, with JOURNEY_* variables cleared."""
+    mp = pytest.MonkeyPatch()
+    clear_env(mp)
+    yield api.settings(home=workspace_copy(tmp_path_factory.mktemp("ws") / "ws"))
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def saved_map(ws_settings):
+    """An extractive map of the survey, saved as v1 in that workspace."""
+    return draft_map(ws_settings, handle=None, where={"source": "threadline_survey_2026.csv"})
