@@ -400,6 +400,21 @@ def ui(
     _run(body)
 
 
+@app.command()
+def bench(
+    quick: bool = typer.Option(False, "--quick", help="Small sizes: a smoke run, not a measurement."),
+    only: Optional[List[str]] = typer.Option(None, "--only", help="An area to run (repeatable): store, draft, tokens, incremental, concurrency, chat."),
+    table_only: bool = typer.Option(False, "--table-only", help="Re-tabulate the last results without running."),
+):
+    """Run the benchmarks into one table (bench/results/bench.md); needs a source checkout."""
+    try:
+        from bench.runner import AREAS, run
+    except ImportError:
+        err.print("[red]error:[/red] the benchmarks live in the source checkout; run `journey bench` from a clone installed with `bash scripts/setup`")
+        raise typer.Exit(2)
+    raise typer.Exit(run(only or AREAS, quick, table_only=table_only))
+
+
 @app.command("eval")
 def eval_command(
     map_ref: str = typer.Argument("latest", help="Map id, or 'latest'."),
