@@ -82,12 +82,13 @@ def draft(
     where: dict | None = None,
     title: str | None = None,
     progress: Callable[[str, float], None] | None = None,
+    full: bool = False,
 ):
-    """Draft, verify and save a new journey map (version 1); returns it."""
+    """Draft, verify and save a new journey map (version 1); returns it. full: ignore the draft cache."""
     from assistant.draft import draft_map
 
     with writer_lock(settings.home):
-        return draft_map(settings, stages=stages, personas=personas, where=where, title=title, progress=progress)
+        return draft_map(settings, stages=stages, personas=personas, where=where, title=title, progress=progress, full=full)
 
 
 def export(settings: Settings, fmt: str, path: str | Path, map_id: str | None = None, version: int | None = None) -> Path:

@@ -191,6 +191,7 @@ def draft(
     title: Optional[str] = typer.Option(None, help="Map title."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Also write the map JSON here."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Don't ask before a paid run above the cost threshold."),
+    full: bool = typer.Option(False, "--full", help="Ignore the draft cache: re-cluster everything and ask the model afresh."),
     workspace: Optional[Path] = WorkspaceOpt,
     chroma_url: Optional[str] = ChromaOpt,
     provider: Optional[str] = ProviderOpt,
@@ -217,7 +218,7 @@ def draft(
                 return 1
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
             task = bar.add_task("draft", total=1.0)
-            journey_map = api.draft(settings, stages=stages, personas=count, where=_parse_where(where), title=title,
+            journey_map = api.draft(settings, stages=stages, personas=count, where=_parse_where(where), title=title, full=full,
                                     progress=lambda phase, done: bar.update(task, description=phase, completed=done))
         timings = " · ".join(f"{k} {v:.1f}s" for k, v in journey_map.timings.items())
         claims = len(journey_map.all_claims())
@@ -226,7 +227,7 @@ def draft(
         out.print(f"time: {timings}", highlight=False)
         usage = journey_map.usage
         out.print(f"tokens: {usage.get('input_tokens', 0):,} in · {usage.get('output_tokens', 0):,} out · "
-                  f"{usage.get('calls', 0)} calls", highlight=False)
+                  f"{usage.get('calls', 0)} calls · {usage.get('cache_hits', 0)} cached answers", highlight=False)
         if output:
             output.write_text(journey_map.model_dump_json(indent=2), encoding="utf-8")
             out.print(f"wrote {output}")

@@ -65,24 +65,28 @@ def stage_scores(unit_vectors: np.ndarray, descriptions: np.ndarray, extras: lis
     return DESC_WEIGHT * desc + (1 - DESC_WEIGHT) * best_extra
 
 
-def smooth_over_neighbours(unit_vectors: np.ndarray, scores: np.ndarray, weight: float, k: int) -> np.ndarray:
-    """Blend each unit's scores with the mean scores of its k nearest other units (those with cosine >= NEIGHBOUR_MIN_SIM)."""
+def smooth_over_neighbours(unit_vectors: np.ndarray, scores: np.ndarray, weight: float, k: int, rows: int | None = None) -> np.ndarray:
+    """Blend each unit's scores with the mean scores of its k nearest other units (those with cosine >= NEIGHBOUR_MIN_SIM).
+
+    With `rows`, only the first `rows` units are smoothed and returned; every unit still votes.
+    """
     n = len(unit_vectors)
+    rows = n if rows is None else rows
     if weight <= 0 or n < 3:
-        return scores
+        return scores[:rows]
     k = min(k, n - 1)
-    out = scores.copy()
-    for begin in range(0, n, CHUNK):  # chunked so 50k units never need an n x n matrix
-        sims = unit_vectors[begin : begin + CHUNK] @ unit_vectors.T
-        rows = np.arange(len(sims))
-        sims[rows, begin + rows] = -np.inf  # not your own neighbour
+    out = scores[:rows].copy()
+    for begin in range(0, rows, CHUNK):  # chunked so 50k units never need an n x n matrix
+        sims = unit_vectors[begin : min(begin + CHUNK, rows)] @ unit_vectors.T
+        own = np.arange(len(sims))
+        sims[own, begin + own] = -np.inf  # not your own neighbour
         neighbours = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         # only near neighbours vote: in a small corpus the k nearest may be about something else
         near = np.take_along_axis(sims, neighbours, axis=1) >= NEIGHBOUR_MIN_SIM
         count = near.sum(axis=1, keepdims=True)
         votes = (scores[neighbours] * near[..., None]).sum(axis=1) / np.clip(count, 1, None)
-        block = scores[begin : begin + CHUNK]
-        out[begin : begin + CHUNK] = np.where(count > 0, (1 - weight) * block + weight * votes, block)
+        block = scores[begin : begin + len(sims)]
+        out[begin : begin + len(sims)] = np.where(count > 0, (1 - weight) * block + weight * votes, block)
     return out
 
 
@@ -97,15 +101,24 @@ def assign_stages(
     temperature: float = TEMPERATURE,
     smooth: float = SMOOTH,
     neighbours: int = NEIGHBOURS,
+    neighbours_from: np.ndarray | None = None,
 ) -> list[StageAssignment]:
-    """One StageAssignment per row of `unit_vectors`; stage None when no stage scores >= threshold."""
+    """One StageAssignment per row of `unit_vectors`; stage None when no stage scores >= threshold.
+
+    `neighbours_from`: vectors of the rest of the corpus (already assigned), which vote in the
+    smoothing like the units themselves; used to assign only the new units of a re-draft.
+    """
     vectors = np.asarray(unit_vectors, dtype=np.float32).reshape(-1, embedder.dimension)
     names = [s.name for s in stage_set.stages]
     if len(vectors) == 0:
         return []
     descriptions, extras = stage_prototypes(stage_set, embedder)
-    raw = stage_scores(vectors, descriptions, extras)
-    scores = smooth_over_neighbours(vectors, raw, smooth, neighbours)
+    pool = vectors
+    if neighbours_from is not None and len(neighbours_from):
+        pool = np.vstack([vectors, np.asarray(neighbours_from, dtype=np.float32).reshape(-1, embedder.dimension)])
+    pool_raw = stage_scores(pool, descriptions, extras)
+    raw = pool_raw[: len(vectors)]
+    scores = smooth_over_neighbours(pool, pool_raw, smooth, neighbours, rows=len(vectors))
     probs = _softmax(scores / temperature)
     out = []
     for i in range(len(vectors)):

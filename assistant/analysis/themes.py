@@ -7,13 +7,17 @@ with the true k = 77 at 0.795 / 0.673; 0.40-0.47 all beat it on NMI). Clusters o
 unit are kept as themes flagged ``outlier=True`` so a one-person finding stays visible.
 Cells over ``MAX_CELL`` units are clustered on a sample, then every unit joins its nearest
 centroid; units too far from all centroids are clustered again on their own.
+
+Re-drafts can update earlier themes instead (``update_themes``): a theme whose members are all
+still in its cell is kept as it was; new units join the nearest kept theme of their cell when its
+centroid is within the distance threshold, and the rest are clustered among themselves.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Literal, Optional, Sequence
 
 import numpy as np
@@ -60,6 +64,13 @@ class Theme:
     @property
     def representatives(self) -> list[str]:
         return self.representative_ids
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Theme":
+        return cls(**data)
 
 
 def cluster_texts(texts: Sequence[str], embedder=None, threshold: float = DISTANCE_THRESHOLD) -> list[int]:
@@ -109,6 +120,66 @@ def find_themes(
     seed: int = 0,
 ) -> list[Theme]:
     """Pain-point and delight themes of the evidence units, largest (by respondents) first."""
+    valences, cells = _cells(units, stage_of_unit, valence_of_unit)
+    themes: list[Theme] = []
+    for (stage, polarity), members in cells:
+        themes += _cluster_cell(units, vectors, valences, members, stage, polarity, threshold, seed)
+    _add_keywords(themes, units)
+    return _ranked(themes)
+
+
+def update_themes(
+    units: Sequence[FeedbackUnit],
+    vectors: np.ndarray,
+    stage_of_unit: Mapping[str, Optional[str]] | Sequence[Optional[str]],
+    valence_of_unit: Mapping[str, float] | Sequence[float],
+    previous: Sequence[Theme],
+    *,
+    threshold: float = DISTANCE_THRESHOLD,
+    seed: int = 0,
+) -> tuple[list[Theme], int]:
+    """(themes, how many were kept unchanged): `previous` themes updated with the units they do not cover.
+
+    A previous theme all of whose members are still in its stage x polarity cell is kept; units
+    outside the kept themes join the nearest one whose centroid is within `threshold` (cosine
+    distance), which rebuilds it; the rest are clustered among themselves. Kept themes keep
+    their id, representatives and keywords, so their labels can be reused.
+    """
+    valences, cells = _cells(units, stage_of_unit, valence_of_unit)
+    earlier: dict[tuple[Optional[str], str], list[Theme]] = {}
+    for theme in previous:
+        earlier.setdefault((theme.stage, theme.polarity), []).append(theme)
+    themes: list[Theme] = []
+    rebuilt: list[Theme] = []
+    for (stage, polarity), members in cells:
+        row_of = {units[i].id: i for i in members}
+        kept = [t for t in earlier.get((stage, polarity), []) if all(i in row_of for i in t.unit_ids)]
+        covered = {i for t in kept for i in t.unit_ids}
+        loose = [i for i in members if units[i].id not in covered]
+        joined: dict[int, list[int]] = {}
+        if kept and loose:
+            centroids = _normalise(np.stack([vectors[[row_of[i] for i in t.unit_ids]].mean(0) for t in kept]))
+            sims = vectors[loose] @ centroids.T
+            nearest = sims.argmax(1)
+            near = sims.max(1) >= 1 - threshold
+            for row, k, ok in zip(loose, nearest, near):
+                if ok:
+                    joined.setdefault(int(k), []).append(row)
+            loose = [row for row, ok in zip(loose, near) if not ok]
+        for k, theme in enumerate(kept):
+            if k in joined:
+                rebuilt.append(_theme(units, vectors, valences, [row_of[i] for i in theme.unit_ids] + joined[k], stage, polarity))
+            else:
+                themes.append(theme)
+        if loose:
+            rebuilt += _cluster_cell(units, vectors, valences, loose, stage, polarity, threshold, seed)
+    kept_count = len(themes)
+    _add_keywords(themes + rebuilt, units, only=rebuilt)
+    return _ranked(themes + rebuilt), kept_count
+
+
+def _cells(units, stage_of_unit, valence_of_unit) -> tuple[np.ndarray, list[tuple[tuple[Optional[str], Polarity], list[int]]]]:
+    """(valences in unit order, [((stage, polarity), row indices)] in a stable cell order)."""
     stages = _aligned(units, stage_of_unit)
     valences = np.array([0.0 if v is None else float(v) for v in _aligned(units, valence_of_unit)])
     cells: dict[tuple[Optional[str], Polarity], list[int]] = {}
@@ -116,13 +187,16 @@ def find_themes(
         polarity = _polarity(valences[i])
         if unit.is_evidence and polarity is not None:
             cells.setdefault((stages[i], polarity), []).append(i)
-    themes: list[Theme] = []
-    for (stage, polarity), members in sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
-        labels = cluster_vectors(vectors[members], threshold, seed=seed)
-        for k in range(labels.max() + 1):
-            rows = [members[j] for j in np.flatnonzero(labels == k)]
-            themes.append(_theme(units, vectors, valences, rows, stage, polarity))
-    _add_keywords(themes, units)
+    return valences, sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
+
+
+def _cluster_cell(units, vectors, valences, members: list[int], stage, polarity: Polarity, threshold: float, seed: int) -> list[Theme]:
+    labels = cluster_vectors(vectors[members], threshold, seed=seed)
+    return [_theme(units, vectors, valences, [members[j] for j in np.flatnonzero(labels == k)], stage, polarity)
+            for k in range(labels.max() + 1)]
+
+
+def _ranked(themes: list[Theme]) -> list[Theme]:
     return sorted(themes, key=lambda t: (t.outlier, -len(t.respondents), -len(t.unit_ids), t.id))
 
 
@@ -159,11 +233,16 @@ def mmr(vectors: np.ndarray, centroid: np.ndarray, n: int, lam: float = MMR_LAMB
     return chosen
 
 
-def _add_keywords(themes: list[Theme], units: Sequence[FeedbackUnit]) -> None:
+def _add_keywords(themes: list[Theme], units: Sequence[FeedbackUnit], only: Sequence[Theme] | None = None) -> None:
+    """Keywords of each theme against all the others (c-TF-IDF); with `only`, just those themes get new ones."""
+    targets = {id(t) for t in (themes if only is None else only)}
+    if not targets:
+        return
     by_id = {u.id: u.text for u in units}
     docs = [" ".join(by_id[i] for i in t.unit_ids) for t in themes]
     for theme, words in zip(themes, class_keywords(docs)):
-        theme.keywords = words
+        if id(theme) in targets:
+            theme.keywords = words
 
 
 def _polarity(value: float) -> Optional[Polarity]:

@@ -2,6 +2,11 @@
 
 Reads as numbered steps. Structure and evidence come from the analysis layer (steps 2-5), so
 the map stays grounded even with a tiny model; the model only names and summarises (step 6).
+
+A re-draft of the same scope reuses the workspace draft cache (assistant/draft/cache.py): stage,
+valence and emotion are computed only for new or changed units, themes whose members are
+unchanged are kept, and chain answers whose inputs are unchanged cost no model call.
+``full=True`` ignores the caches (a full re-cluster and fresh model answers) and rewrites them.
 """
 
 from __future__ import annotations
@@ -40,10 +45,13 @@ class PhaseClock:
 
 def draft_map(settings, stages: str = "b2c", personas: int | None = None, where: dict | None = None,
               title: str | None = None, progress: Progress | None = None, store=None, handle: Any = "auto",
-              save: bool = True) -> JourneyMap:
-    """Draft a map of the corpus in scope, verify every quote against it, save it as version 1."""
-    from assistant.analysis import emotion, sentiment
-    from assistant.analysis.stages import assign_stages
+              save: bool = True, full: bool = False) -> JourneyMap:
+    """Draft a map of the corpus in scope, verify every quote against it, save it as version 1.
+
+    full: ignore the draft cache (re-assign and re-cluster everything, ask the model afresh).
+    """
+    from assistant.analysis import themes as theme_analysis
+    from assistant.draft.cache import AnalysisCache, LLMCache
     from assistant.mapstore import MapStore
     from assistant.stagesets.loader import load_stage_set
     from vectorstore.store import FeedbackStore
@@ -62,23 +70,32 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
             raise JourneyError("no feedback in scope to draft from; ingest files with `journey ingest PATH` (or loosen --where)")
         ids = [u.id for u in evidence_units]
         vectors = store.get_embeddings(ids)
-        texts = [u.text for u in evidence_units]
+        cache = AnalysisCache.open(settings, stage_set, store.embedder.name, where, fresh=full, run_log=run_log)
+        cached = {u.id: cache.known(u.id, u.text) for u in evidence_units}
+        new_rows = [row for row, i in enumerate(ids) if cached[i] is None]
+        old_rows = [row for row, i in enumerate(ids) if cached[i] is not None]
 
-    # 2. Stage of each unit (None = fits no stage).
+    # 2. Stage of each unit (None = fits no stage); cached units keep theirs, new ones get neighbours' votes from all.
     with clock.phase("stages"):
-        assignments = assign_stages(vectors, stage_set, store.embedder, texts=texts)
-        stage_of = {i: a.stage for i, a in zip(ids, assignments)}
+        stage_of = {ids[row]: cached[ids[row]].stage for row in old_rows}
+        stage_of.update(_assign_stages(evidence_units, vectors, new_rows, old_rows, stage_set, store.embedder))
 
-    # 3. Sentiment valence and emotion label per unit.
+    # 3. Sentiment valence and emotion label per unit (per unit, so only new ones are computed).
     with clock.phase("sentiment"):
-        valences = sentiment.valence(texts, vectors)
-        labels = [label for label, _ in emotion.emotions(vectors, texts)]
-        valence_of = dict(zip(ids, map(float, valences)))
-        emotion_of = dict(zip(ids, labels))
+        valence_of = {ids[row]: cached[ids[row]].valence for row in old_rows}
+        emotion_of = {ids[row]: cached[ids[row]].emotion for row in old_rows}
+        new_valence, new_emotion = _sentiment(evidence_units, vectors, new_rows)
+        valence_of.update(new_valence)
+        emotion_of.update(new_emotion)
 
-    # 4. Themes: clusters within stage x polarity -> pain points and delights.
+    # 4. Themes: clusters within stage x polarity -> pain points and delights; earlier unchanged themes are kept.
     with clock.phase("themes"):
-        themes = assemble.find_stage_themes(evidence_units, vectors, stage_of, valence_of)
+        previous = [theme_analysis.Theme.from_dict(t) for t in cache.themes]
+        if previous:
+            themes, kept = theme_analysis.update_themes(evidence_units, vectors, stage_of, valence_of, previous)
+        else:
+            themes, kept = assemble.find_stage_themes(evidence_units, vectors, stage_of, valence_of), 0
+        run_log.record("analysis_reuse", units_cached=len(old_rows), units_new=len(new_rows), themes=len(themes), themes_kept=kept)
 
     # 5. Persona segments: respondents clustered on their units and metadata.
     with clock.phase("personas"):
@@ -87,7 +104,8 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
     # 6. Synthesis: the model names themes, stages and personas; fallbacks keep the draft going.
     with clock.phase("synthesis"):
         synth = Synthesizer(units=units, settings=settings, handle=_model_handle(settings, handle), run_log=run_log,
-                            embedder=store.embedder, banned=tuple(s.name for s in stage_set.stages))
+                            embedder=store.embedder, banned=tuple(s.name for s in stage_set.stages),
+                            cache=LLMCache.for_settings(settings, run_log, read=not full))
         built_stages = assemble.build_stages(stage_set, themes, stage_of, valence_of, emotion_of, synth, units,
                                              concurrency=_concurrency(settings, synth.handle))
         built_personas = assemble.build_personas(segments, stage_set, stage_of, valence_of, emotion_of, synth, units, dict(zip(ids, vectors)))
@@ -105,6 +123,7 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
         )
         verified = verify(journey_map, units)
         store.set_unit_labels({i: {"stage": stage_of.get(i)} for i in ids})
+        cache.save(evidence_units, stage_of, valence_of, emotion_of, themes)
 
     verified = verified.model_copy(update={"timings": clock.timings})
     run_log.record("draft_done", map_id=verified.id, timings=clock.timings, usage=dict(synth.usage), fallbacks=synth.fallbacks)
@@ -119,6 +138,29 @@ def verify(journey_map: JourneyMap, units: dict) -> JourneyMap:
         return JourneyMap.model_validate(journey_map.model_dump(), context={"units": units})
     except ValidationError as exc:
         raise GroundingError([f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)]) from None
+
+
+def _assign_stages(units: list, vectors, new_rows: list[int], old_rows: list[int], stage_set, embedder) -> dict[str, str | None]:
+    """Stage of each unit in `new_rows`; the already-assigned `old_rows` vote as neighbours."""
+    from assistant.analysis.stages import assign_stages
+
+    if not new_rows:
+        return {}
+    assignments = assign_stages(vectors[new_rows], stage_set, embedder, texts=[units[row].text for row in new_rows],
+                                neighbours_from=vectors[old_rows] if old_rows else None)
+    return {units[row].id: a.stage for row, a in zip(new_rows, assignments)}
+
+
+def _sentiment(units: list, vectors, rows: list[int]) -> tuple[dict[str, float], dict[str, str]]:
+    """(valence, emotion label) of the units in `rows`."""
+    from assistant.analysis import emotion, sentiment
+
+    if not rows:
+        return {}, {}
+    texts, ids = [units[row].text for row in rows], [units[row].id for row in rows]
+    valences = sentiment.valence(texts, vectors[rows])
+    labels = [label for label, _ in emotion.emotions(vectors[rows], texts)]
+    return dict(zip(ids, map(float, valences))), dict(zip(ids, labels))
 
 
 def _model_handle(settings, handle: Any):

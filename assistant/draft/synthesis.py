@@ -36,6 +36,7 @@ class Synthesizer:
     run_log: Any = None
     embedder: Any = None  # for the fit check of model-written labels (None skips it)
     banned: tuple[str, ...] = ()  # labels that say nothing, e.g. the stage names themselves
+    cache: Any = None  # assistant.draft.cache.LLMCache: answers whose inputs are unchanged cost no model call
     usage: Counter = field(default_factory=Counter)
     fallbacks: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # stages are synthesised concurrently
@@ -46,6 +47,15 @@ class Synthesizer:
             return None
         from assistant.llm.structured import run_chain
 
+        key = self._cache_key(name, variables, sources)
+        if key is not None:
+            hit = self.cache.get(key, output_model, self.units)
+            if hit is not None:
+                with self._lock:
+                    self.usage["cache_hits"] += 1
+                if self.run_log is not None:
+                    self.run_log.record("llm_cache_hit", chain=name, key=key, unit_ids=sorted({s.unit_id for s in sources}))
+                return hit
         try:
             parsed, record = run_chain(name, variables, output_model, settings=self.settings, handle=self.handle,
                                        sources=sources, units=self.units, run_log=self.run_log)
@@ -58,7 +68,16 @@ class Synthesizer:
             return None
         with self._lock:
             self.usage.update(record.usage)
+        if key is not None:
+            self.cache.put(key, name, parsed, record.evidence)
         return parsed, record.evidence
+
+    def _cache_key(self, name: str, variables: dict[str, Any], sources: list[Source]) -> str | None:
+        if self.cache is None:
+            return None
+        from assistant.llm.prompts import load_prompt
+
+        return self.cache.key(name, load_prompt(name, self.settings), self.handle, variables, [s.unit_id for s in sources])
 
     def _fits(self, text: str, quotes: Sequence[str], chain: str, floor: float = MIN_FIT) -> bool:
         """Keep a model-written text only when it resembles one of its quotes (see fit.py); log the rejections."""

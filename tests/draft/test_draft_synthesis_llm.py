@@ -17,7 +17,8 @@ THEME_LANES = ("pain_points", "delights")
 
 def _draft(settings, responders):
     handle, chat = schema_handle(responders)
-    journey_map = draft_map(settings, handle=handle, where=SCOPE, save=False)
+    # Every fake here answers differently under the same model id, so each draft bypasses the answer cache.
+    journey_map = draft_map(settings, handle=handle, where=SCOPE, save=False, full=True)
     units = api.units_by_id(settings)
     JourneyMap.model_validate(journey_map.model_dump(), context={"units": units})
     return journey_map, chat, units
