@@ -1,11 +1,13 @@
 """Benchmark the corpus chat on the Threadline question set: calibrate the refusal gate on dev, report on test.
 
-    .venv/bin/python bench/bench_chat.py --calibrate                  # dev split, retrieval only: both gate thresholds
-    .venv/bin/python bench/bench_chat.py [--quick] [--workspace DIR]   # test split, default local model
+    .venv/bin/python bench/bench_chat.py --calibrate                  # dev split, retrieval only: the gate thresholds
+    .venv/bin/python bench/bench_chat.py [--quick] [--workspace DIR] [--out PATH]   # test split, default local model
 
 The sample corpus (assistant/samples/clothing) is ingested into a fresh workspace (or the one
 given by --workspace, reused when it already holds units). Calibration never looks at the test
-split. The report prints a Markdown table and writes bench/results/bench_chat.json.
+split. The report prints a Markdown table and writes bench/results/bench_chat[-quick].json (or
+--out); `summary_rows(report)` turns that JSON into rows of the shared `python -m bench` table.
+--quick asks 6 test questions (4 answerable, 2 not): a smoke run of the real path, not a measurement.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from evals.questions import Question, chat_questions, load_questions
 GATE_FILE = Path(__file__).resolve().parents[1] / "assistant" / "chat" / "gate.py"
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGETS = {"chat_citation_validity": (1.0, True), "refusal_accuracy": (0.9, True), "false_refusal_rate": (0.1, False)}
-QUICK_N = 10
+QUICK_ANSWERABLE, QUICK_UNANSWERABLE = 4, 2  # --quick: a smoke run of the real path on 2 cores
+SIMILARITY_GRID = [round(0.30 + 0.01 * i, 2) for i in range(36)]  # REFUSE_BELOW and UNKNOWN_TERMS_BELOW candidates
+SALIENCE_GRID = [round(0.005 * i, 3) for i in range(101)]  # SALIENT_UNKNOWN candidates
 SESSION = "bench"
 
 
@@ -61,10 +65,10 @@ def ask_alone(engine: ChatEngine, q: Question):
 
 # --- calibration (dev only) ----------------------------------------------------------------
 
-def rates(rows: list[dict], low: float, mid: float) -> tuple[float, float, float]:
+def rates(rows: list[dict], low: float, mid: float, salient: float) -> tuple[float, float, float]:
     """(objective, refusal accuracy on unanswerable, false-refusal rate on answerable) for gate thresholds."""
     def refused(r: dict) -> bool:
-        return r["top_score"] < low or (bool(r["unknown_terms"]) and r["top_score"] < mid)
+        return r["top_score"] < low or (bool(r["unknown_terms"]) and r["unknown_salience"] >= salient and r["top_score"] < mid)
 
     unans = [r for r in rows if not r["answerable"]]
     ans = [r for r in rows if r["answerable"]]
@@ -73,31 +77,50 @@ def rates(rows: list[dict], low: float, mid: float) -> tuple[float, float, float
     return (refusal + 1 - false) / 2, refusal, false
 
 
+def best_thresholds(rows: list[dict]) -> tuple[tuple[float, float, float], float, float, float]:
+    """The best (rates, REFUSE_BELOW, UNKNOWN_TERMS_BELOW, SALIENT_UNKNOWN) on the rows.
+
+    Ties go to the lowest similarity thresholds (refuse no more than the dev data asks for); the
+    salience threshold is the middle of the interval that scores best with them, so it sits as far
+    as the data allows from the answerable and the unanswerable questions on either side.
+    """
+    scored = [(rates(rows, lo, mi, sa), lo, mi, sa) for lo in SIMILARITY_GRID for mi in SIMILARITY_GRID if mi >= lo
+              for sa in SALIENCE_GRID]
+    best = max(scored, key=lambda t: (t[0][0], -t[1], -t[2]))
+    interval = [sa for result, lo, mi, sa in scored if (lo, mi) == best[1:3] and result[0] == best[0][0]]
+    middle = round((min(interval) + max(interval)) / 2, 3)
+    return rates(rows, best[1], best[2], middle), best[1], best[2], middle
+
+
 def calibrate(settings) -> dict:
-    """Grid-search both gate thresholds on the dev split; prints the table and the best pair."""
+    """Grid-search the gate thresholds on the dev split; prints the table and the best triple."""
     questions = load_questions(split="dev")
     engine = ChatEngine(settings, session=SESSION, use_llm=False)
     rows = []
     for q in questions:
         answer = ask_alone(engine, q)
         rows.append({"id": q.id, "answerable": q.answerable, "scoped": bool(q.scope), "top_score": answer.top_score or 0.0,
-                     "unknown_terms": answer.unknown_terms})
-    grid = [round(0.30 + 0.01 * i, 2) for i in range(36)]
-    # ties go to the lowest thresholds: refuse no more than the dev data asks for
-    (objective, refusal, false), low, mid = max(((rates(rows, lo, mi), lo, mi) for lo in grid for mi in grid if mi >= lo),
-                                                key=lambda t: (t[0][0], -t[1], -t[2]))
-    current = rates(rows, gate.REFUSE_BELOW, gate.UNKNOWN_TERMS_BELOW)
+                     "unknown_terms": answer.unknown_terms, "unknown_salience": answer.unknown_salience})
+    (objective, refusal, false), low, mid, salient = best_thresholds(rows)
+    # the same search with every unknown word counted as salient: what the salience signal adds
+    plain = max(((rates(rows, lo, mi, 0.0), lo, mi) for lo in SIMILARITY_GRID for mi in SIMILARITY_GRID if mi >= lo),
+                key=lambda t: (t[0][0], -t[1], -t[2]))
+    current = rates(rows, gate.REFUSE_BELOW, gate.UNKNOWN_TERMS_BELOW, gate.SALIENT_UNKNOWN)
     print(f"\n## Dev split ({len(rows)} questions): best similarity and unknown terms per question\n")
-    print("| question | answerable | top score | unknown terms |")
-    print("|---|---|---|---|")
-    for r in sorted(rows, key=lambda r: -r["top_score"]):
-        print(f"| {r['id']}{' (scoped)' if r['scoped'] else ''} | {'yes' if r['answerable'] else 'no'} | {r['top_score']:.4f} | {', '.join(r['unknown_terms'])} |")
-    print("\n| REFUSE_BELOW | UNKNOWN_TERMS_BELOW | dev refusal accuracy | dev false-refusal | objective |")
+    print("| question | answerable | top score | unknown terms | salience |")
     print("|---|---|---|---|---|")
-    print(f"| {gate.REFUSE_BELOW} | {gate.UNKNOWN_TERMS_BELOW} (current) | {current[1]:.3f} | {current[2]:.3f} | {current[0]:.3f} |")
-    print(f"| **{low}** | **{mid}** (best on dev) | {refusal:.3f} | {false:.3f} | {objective:.3f} |")
-    return {"split": "dev", "n": len(rows), "refuse_below": low, "unknown_terms_below": mid, "dev_refusal_accuracy": round(refusal, 4),
-            "dev_false_refusal_rate": round(false, 4), "objective": round(objective, 4), "rows": rows}
+    for r in sorted(rows, key=lambda r: -r["top_score"]):
+        print(f"| {r['id']}{' (scoped)' if r['scoped'] else ''} | {'yes' if r['answerable'] else 'no'} | {r['top_score']:.4f} "
+              f"| {', '.join(r['unknown_terms'])} | {r['unknown_salience']:.3f} |")
+    print("\n| REFUSE_BELOW | UNKNOWN_TERMS_BELOW | SALIENT_UNKNOWN | dev refusal accuracy | dev false-refusal | objective |")
+    print("|---|---|---|---|---|---|")
+    print(f"| {gate.REFUSE_BELOW} | {gate.UNKNOWN_TERMS_BELOW} | {gate.SALIENT_UNKNOWN} (current) | {current[1]:.3f} | {current[2]:.3f} | {current[0]:.3f} |")
+    print(f"| **{low}** | **{mid}** | **{salient}** (best on dev) | {refusal:.3f} | {false:.3f} | {objective:.3f} |")
+    print(f"| {plain[1]} | {plain[2]} | 0 (every unknown word counts; best) | {plain[0][1]:.3f} | {plain[0][2]:.3f} | {plain[0][0]:.3f} |")
+    return {"split": "dev", "n": len(rows), "refuse_below": low, "unknown_terms_below": mid, "salient_unknown": salient,
+            "dev_refusal_accuracy": round(refusal, 4), "dev_false_refusal_rate": round(false, 4), "objective": round(objective, 4),
+            "without_salience": {"refusal_accuracy": round(plain[0][1], 4), "false_refusal_rate": round(plain[0][2], 4)},
+            "current": {"refusal_accuracy": round(current[1], 4), "false_refusal_rate": round(current[2], 4)}, "rows": rows}
 
 
 # --- report (test) -------------------------------------------------------------------------
@@ -109,14 +132,46 @@ def token_records(engine: ChatEngine) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def machine_info() -> dict:
+    """Cores, load average and versions (bench/machine.py); import-time safe when it is missing."""
+    try:
+        from bench.machine import machine_info as describe_machine
+    except ImportError:
+        import os
+        import platform
+
+        return {"cores": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()], "python": platform.python_version()}
+    return describe_machine()
+
+
+def rates_without_salience(per_question: list[dict]) -> dict:
+    """Refusal rates this run would have had if every unknown word counted (the gate before the salience signal).
+
+    That gate refuses a superset of what the current one refuses, so its outcome is known for every question:
+    refused when the current answer was, or when an unknown word and a top score below UNKNOWN_TERMS_BELOW meet.
+    """
+    def refused(p: dict) -> bool:
+        return p["refused"] or (bool(p["unknown_terms"]) and (p["top_score"] or 0.0) < gate.UNKNOWN_TERMS_BELOW)
+
+    ans, unans = [p for p in per_question if p["answerable"]], [p for p in per_question if not p["answerable"]]
+    return {"refusal_accuracy": round(sum(map(refused, unans)) / len(unans), 4) if unans else None,
+            "false_refusal_rate": round(sum(map(refused, ans)) / len(ans), 4) if ans else None,
+            "refused_answerable": sum(map(refused, ans)), "answerable": len(ans),
+            "refused_unanswerable": sum(map(refused, unans)), "unanswerable": len(unans)}
+
+
 def report(settings, quick: bool) -> dict:
+    machine = machine_info()
     questions = load_questions(split="test")
     if quick:  # keep both kinds in the quick sample
         ans, unans = [q for q in questions if q.answerable], [q for q in questions if not q.answerable]
-        questions = ans[:QUICK_N - QUICK_N * 3 // 10] + unans[:QUICK_N * 3 // 10]
+        questions = ans[:QUICK_ANSWERABLE] + unans[:QUICK_UNANSWERABLE]
     units = api.units_by_id(settings)
     gold = chat_questions(questions, list(units.values()))
     engine = ChatEngine(settings, session=SESSION)
+    # The first answer starts the local model server; a dev question absorbs that so latencies are per answer.
+    warm_up = ask_alone(engine, next(q for q in load_questions(split="dev") if q.answerable))
+    print(f"warm-up (model start + one dev answer): {warm_up.latency_s:.1f}s", file=sys.stderr, flush=True)
     by_text = {q.question: q for q in questions}
     per_question: list[dict] = []
 
@@ -126,7 +181,8 @@ def report(settings, quick: bool) -> dict:
         reply = ask_alone(engine, q)
         calls = [r for r in token_records(engine)[seen:] if r.get("event") == "llm_call"]
         per_question.append({"id": q.id, "answerable": q.answerable, "refused": reply.refused, "origin": reply.origin,
-                             "top_score": reply.top_score, "latency_s": reply.latency_s, "llm_calls": len(calls),
+                             "top_score": reply.top_score, "unknown_terms": reply.unknown_terms,
+                             "unknown_salience": reply.unknown_salience, "latency_s": reply.latency_s, "llm_calls": len(calls),
                              "tokens_in": sum(r.get("tokens_in") or 0 for r in calls),
                              "tokens_out": sum(r.get("tokens_out") or 0 for r in calls)})
         print(f"{len(per_question)}/{len(questions)} {q.id}: {'refused' if reply.refused else 'answered'} "
@@ -145,15 +201,22 @@ def report(settings, quick: bool) -> dict:
     llm_refusals = sum(p["origin"] == "llm" and p["refused"] for p in per_question)
     gate_refusals = sum(p["origin"] == "extractive" and p["refused"] for p in per_question)
     print_report(suite, tokens, origins, llm_refusals, gate_refusals, len(questions), total, engine)
-    return {"split": "test", "quick": quick, "questions": len(questions), "refuse_below": gate.REFUSE_BELOW,
-            "model": getattr(engine.handle(), "model", None), "total_s": round(total, 1), **tokens,
+    without = rates_without_salience(per_question)
+    print(f"\nSame run, gate without the salience signal (every unknown word counts): refusal accuracy "
+          f"{without['refused_unanswerable']}/{without['unanswerable']}, false-refusal {without['refused_answerable']}/{without['answerable']}")
+    return {"split": "test", "quick": quick, "questions": len(questions), "machine": machine,
+            "gate": {"refuse_below": gate.REFUSE_BELOW, "unknown_terms_below": gate.UNKNOWN_TERMS_BELOW,
+                     "salient_unknown": gate.SALIENT_UNKNOWN},
+            "without_salience": rates_without_salience(per_question), "refuse_below": gate.REFUSE_BELOW,
+            "model": getattr(engine.handle(), "model", None), "warm_up_s": warm_up.latency_s, "total_s": round(total, 1), **tokens,
             "origins_past_gate": origins, "gate_refusals": gate_refusals, "llm_refusals": llm_refusals,
             "suite": json.loads(suite.model_dump_json()), "per_question": per_question}
 
 
 def print_report(suite, tokens, origins, llm_refusals, gate_refusals, n, total, engine) -> None:
     print(f"\n## Chat on the test split ({n} questions; model {getattr(engine.handle(), 'model', '?')}; "
-          f"REFUSE_BELOW {gate.REFUSE_BELOW}; {total:.0f}s)\n")
+          f"gate REFUSE_BELOW {gate.REFUSE_BELOW}, UNKNOWN_TERMS_BELOW {gate.UNKNOWN_TERMS_BELOW}, "
+          f"SALIENT_UNKNOWN {gate.SALIENT_UNKNOWN}; {total:.0f}s)\n")
     print("| metric | value | n | target | met | detail |")
     print("|---|---|---|---|---|---|")
     for m in suite.metrics:
@@ -174,6 +237,52 @@ def print_report(suite, tokens, origins, llm_refusals, gate_refusals, n, total, 
             print(f"- {name}: {item.location}: {item.reason}")
 
 
+def summary_rows(report: dict) -> list[dict]:
+    """Rows for `python -m bench`: latency, tokens and the three answer-quality rates of the test run."""
+    metrics = {m["name"]: m for m in report.get("suite", {}).get("metrics", [])}
+    n = report.get("questions", "?")
+    scope = f"{n} test questions{' (quick)' if report.get('quick') else ''}"
+    model = report.get("model") or "local default"
+    per_question = report.get("per_question", [])
+    gated = sorted(p["latency_s"] for p in per_question if p["origin"] == "extractive" and p["refused"])
+    without = report.get("without_salience") or {}
+
+    def score(name: str) -> float | None:
+        return metrics.get(name, {}).get("score")
+
+    def rate_row(name: str, measure: str, target: float, higher: bool, baseline: str) -> dict:
+        value = score(name)
+        metric = metrics.get(name, {})
+        return {"area": "chat", "measure": f"{measure}, {scope}",
+                "value": "n/a" if value is None else f"{value:.3f} ({metric.get('reason', '')})",
+                "baseline": baseline, "target": f"{'>=' if higher else '<='} {target}",
+                "met": None if value is None else (value >= target if higher else value <= target),
+                "limited_by": "evidence gate (assistant/chat/gate.py) and model abstentions"}
+
+    p50, p95 = score("latency_p50_s"), score("latency_p95_s")
+    tokens_in, tokens_out = report.get("tokens_in_per_answer"), report.get("tokens_out_per_answer")
+    same_run = "gate without the salience signal: {:.3f}"
+    warm_up = report.get("warm_up_s")
+    rows = [
+        {"area": "chat", "measure": f"answer latency p50 / p95, {model}, {scope}",
+         "value": "n/a" if p50 is None else f"{p50:.2f} s / {p95:.2f} s",
+         "baseline": f"gate refusals (retrieval + gate, no LLM) p50 {float(np.median(gated)):.2f} s" if gated else "",
+         "target": "", "met": None, "limited_by": "local LLM generation on CPU"},
+        {"area": "chat", "measure": f"tokens per LLM answer in / out, {model}",
+         "value": f"{_num(tokens_in)} / {_num(tokens_out)}", "baseline": "", "target": "", "met": None,
+         "limited_by": "prompt: question + up to 6 quoted sources"},
+        rate_row("chat_citation_validity", "citation validity", 1.0, True, ""),
+        rate_row("refusal_accuracy", "refusal accuracy (unanswerable refused)", 0.9, True,
+                 same_run.format(without["refusal_accuracy"]) if without.get("refusal_accuracy") is not None else ""),
+        rate_row("false_refusal_rate", "false-refusal rate (answerable refused)", 0.1, False,
+                 same_run.format(without["false_refusal_rate"]) if without.get("false_refusal_rate") is not None else ""),
+    ]
+    if warm_up is not None:
+        rows.insert(1, {"area": "chat", "measure": f"first answer, local model server start included (a dev question), {model}",
+                        "value": f"{warm_up:.1f} s", "baseline": "", "target": "", "met": None, "limited_by": "loading the GGUF model"})
+    return rows
+
+
 def _num(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f}"
 
@@ -181,15 +290,18 @@ def _num(value: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true", help="dev split: choose REFUSE_BELOW from retrieval scores")
-    parser.add_argument("--quick", action="store_true", help=f"report on {QUICK_N} test questions")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smoke run: {QUICK_ANSWERABLE} answerable and {QUICK_UNANSWERABLE} unanswerable test questions")
     parser.add_argument("--workspace", type=Path, help="reuse this workspace (ingests the sample corpus when empty)")
+    parser.add_argument("--out", type=Path, help="JSON report path (default bench/results/bench_chat[-quick|_calibrate].json)")
     args = parser.parse_args()
     settings = prepare_workspace(args.workspace)
     result = calibrate(settings) if args.calibrate else report(settings, args.quick)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     name = "bench_chat_calibrate.json" if args.calibrate else ("bench_chat-quick.json" if args.quick else "bench_chat.json")
-    (RESULTS / name).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-    print(f"\nwrote {RESULTS / name}")
+    out = args.out or RESULTS / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    print(f"\nwrote {out}")
 
 
 if __name__ == "__main__":

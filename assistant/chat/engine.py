@@ -61,9 +61,15 @@ class ChatEngine:
             return None
 
     def vocabulary(self) -> frozenset[str]:
-        """Word prefixes of the customer feedback, for the gate's unknown-terms signal (built once per engine)."""
+        """Word prefixes of the customer feedback, its metadata values and respondents, for the gate's
+        unknown-terms signal (built once per engine): a question may name a respondent ("Dean") or a segment."""
         if self._vocabulary is None:
-            self._vocabulary = gate.vocabulary_prefixes(u.text for u in self.store.all_units() if u.is_evidence)
+            texts: list[str] = []
+            for unit in self.store.all_units():
+                texts += [str(v) for v in unit.metadata.values() if isinstance(v, str)] + [unit.respondent or ""]
+                if unit.is_evidence:
+                    texts.append(unit.text)
+            self._vocabulary = gate.vocabulary_prefixes(texts)
         return self._vocabulary
 
     def known_values(self, journey_map) -> dict[str, list[str]]:
@@ -117,9 +123,10 @@ class ChatEngine:
         # interviewer and agent turns are context, not customer evidence
         hits = [h for h in hits if h.unit_id in units and units[h.unit_id].is_evidence][:10]
         top = gate.best_similarity(hits)
+        unknown = gate.unknown_terms(question, self.vocabulary())
         base = dict(question=question, standalone_query=query, scope={k: str(v) for k, v in scope.items()}, top_score=round(top, 4),
-                    unknown_terms=gate.unknown_terms(question, self.vocabulary()))
-        if not gate.passes(hits, base["unknown_terms"]):
+                    unknown_terms=unknown, unknown_salience=gate.unknown_salience(question, unknown, self.store.embedder))
+        if not gate.passes(hits, unknown, base["unknown_salience"]):
             closest = [self._citation(n, units[h.unit_id], query) for n, h in enumerate(hits[:3], 1) if h.unit_id in units]
             return ChatAnswer(**base, mode="refusal", refused=True, closest=closest, origin="extractive")
         chosen = [units[h.unit_id] for h in gate.relevant(hits, MAX_SOURCES) if h.unit_id in units]

@@ -44,6 +44,7 @@ class ChatAnswer(BaseModel):
     origin: Literal["llm", "extractive", "map"] = "llm"
     top_score: Optional[float] = Field(default=None, description="Best vector similarity of the retrieved units.")
     unknown_terms: list[str] = Field(default_factory=list, description="Content words of the question that the corpus never uses.")
+    unknown_salience: float = Field(default=0.0, description="How much of the question's meaning rests on its unknown terms (0 to 1).")
     latency_s: float = 0.0
 
     def render(self) -> str:

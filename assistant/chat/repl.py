@@ -40,11 +40,12 @@ def run_repl(settings, session: str, console: Console) -> int:
                 pending = _slash(engine, line, console) or pending
             elif is_edit_request(line) and engine.current_map() is not None:
                 pending = propose_from_request(_refiner(engine), line, settings, engine.handle())
-                console.print(pending.diff_text + "\n(/accept to save, /reject to drop)", highlight=False)
+                console.print(pending.diff_text + "\n(/accept to save, /reject to drop)", highlight=False, markup=False)
             else:
-                engine.ask(line, on_token=lambda text: console.print(text, end="", highlight=False))
+                engine.ask(line, on_token=lambda text: console.print(text, end="", highlight=False, markup=False))
         except JourneyError as exc:
-            console.print(f"[red]error:[/red] {exc}", highlight=False)
+            console.print("error:", style="red", end=" ")
+            console.print(str(exc), highlight=False, markup=False)
 
 
 def _refiner(engine):
@@ -57,7 +58,7 @@ def _slash(engine, line: str, console: Console):
     from assistant.refine.slash import run_slash
 
     result = run_slash(_refiner(engine), line)
-    console.print(result.message, highlight=False)
+    console.print(result.message, highlight=False, markup=False)  # claim texts and "[current]" are not markup
     return result.proposal
 
 
