@@ -13,6 +13,8 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -58,11 +60,58 @@ class CallRecord(BaseModel):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Transport retries: attempts in all, exponential backoff starting at backoff_s."""
+    """Transport retries: attempts in all, jittered exponential backoff starting at backoff_s.
+
+    A 429/503 that carries Retry-After (or OpenAI's retry-after-ms) waits what the server asks,
+    capped at max_retry_after_s so one answer cannot stall a run.
+    """
 
     attempts: int = 3
     backoff_s: float = 1.0
     max_backoff_s: float = 16.0
+    max_retry_after_s: float = 30.0
+
+
+def retry_after_s(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (retry-after-ms, Retry-After seconds or HTTP date), or None."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if not headers:
+        return None
+    try:
+        if headers.get("retry-after-ms"):
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+    except ValueError:
+        pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _backoff(retry: RetryPolicy) -> Callable[[Any], float]:
+    """tenacity wait: the server's Retry-After (bounded) when given, else jittered exponential backoff.
+
+    The jitter keeps concurrent calls that were refused together from retrying together.
+    """
+    from tenacity import wait_exponential_jitter
+
+    exponential = wait_exponential_jitter(initial=retry.backoff_s, max=retry.max_backoff_s, jitter=retry.backoff_s)
+
+    def wait(state: Any) -> float:
+        hinted = retry_after_s(state.outcome.exception())
+        return min(hinted, retry.max_retry_after_s) if hinted is not None else exponential(state)
+
+    return wait
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -109,15 +158,17 @@ def _call(bound: Any, messages: list[dict[str, str]]) -> Any:
 
 def _invoke(bound: Any, messages: list[dict[str, str]], handle: ModelHandle, retry: RetryPolicy, log: Callable[..., None]) -> Any:
     """One model call with bounded transport retries; LLMCallError when they run out."""
-    from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+    from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt
 
     def before_sleep(state: Any) -> None:
-        log("llm_transport_error", attempt=state.attempt_number, error=scrub(f"{type(state.outcome.exception()).__name__}: {state.outcome.exception()}", handle))
+        exc = state.outcome.exception()
+        log("llm_transport_error", attempt=state.attempt_number, error=scrub(f"{type(exc).__name__}: {exc}", handle),
+            wait_s=round(state.upcoming_sleep, 3))
 
     retrying = Retrying(
         retry=retry_if_exception(_retryable),
         stop=stop_after_attempt(retry.attempts),
-        wait=wait_exponential(multiplier=retry.backoff_s, max=retry.max_backoff_s),
+        wait=_backoff(retry),
         before_sleep=before_sleep,
         reraise=False,
     )
@@ -126,8 +177,11 @@ def _invoke(bound: Any, messages: list[dict[str, str]], handle: ModelHandle, ret
         return retrying(_call, bound, messages)
     except RetryError as exc:
         cause = exc.last_attempt.exception()
+        fix = ("the provider is rate limiting: lower JOURNEY_LLM_CONCURRENCY (or JOURNEY_LLM_PARALLEL for the local server) "
+               "or raise the account's rate limit" if getattr(cause, "status_code", None) == 429
+               else "check the server is running and reachable (`journey doctor`)")
         raise LLMCallError(scrub(f"{handle.provider} model '{handle.model}' at {where} failed after {retry.attempts} attempts: "
-                                 f"{type(cause).__name__}: {cause}; check the server is running and reachable (`journey doctor`)", handle)) from None
+                                 f"{type(cause).__name__}: {cause}; {fix}", handle)) from None
     except Exception as exc:
         log("llm_transport_error", attempt=1, error=scrub(f"{type(exc).__name__}: {exc}", handle))
         if _is_api_error(exc):
