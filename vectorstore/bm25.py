@@ -1,8 +1,10 @@
-"""BM25 side index over the store's documents, with their metadata columns for filtering.
+"""Corpus side index: the store's documents with BM25, metadata columns for filtering and vectors.
 
 Built lazily from the collection and cached in memory and on disk; the cache key is the
-collection's record count plus its revision token (bumped by every write), so any change
-to content or labels, by any process, makes the next search rebuild or reload.
+store's revision token (bumped by every write), plus the record count while a write is
+unfinished (FeedbackStore._content_key), so any change to content or labels, by any
+process, makes the next search rebuild or reload. The vectors
+are saved as .npy and memory-mapped on load (1M x 384 float32 is 1.5 GB).
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from vectorstore.filters import MetadataColumns
 
-TOKENIZER_VERSION = "t1"  # bump when tokenize() changes: old disk caches are then ignored
+TOKENIZER_VERSION = "t2"  # bump when tokenize() or the saved layout changes: old disk caches are then ignored
 _WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(STOPWORDS_EN)
 
-Records = tuple[list[str], list[str], list[dict[str, Any]]]  # ids, documents, public metadata
+Records = tuple[list[str], list[str], list[dict[str, Any]], np.ndarray]  # ids, documents, public metadata, vectors
 
 
 def tokenize(text: str) -> list[str]:
@@ -34,21 +36,22 @@ def tokenize(text: str) -> list[str]:
 
 
 class CorpusIndex:
-    """Ids, documents and metadata of every record, plus a BM25 index over the documents."""
+    """Ids, documents, metadata and vectors of every record (row-aligned), plus a BM25 index over the documents."""
 
-    def __init__(self, ids: list[str], documents: list[str], columns: MetadataColumns, bm25: bm25s.BM25):
+    def __init__(self, ids: list[str], documents: list[str], columns: MetadataColumns, bm25: bm25s.BM25, vectors: np.ndarray):
         self.ids = ids
         self.documents = documents
         self.columns = columns
         self.bm25 = bm25
+        self.vectors = vectors  # (rows, dimension) float32, possibly memory-mapped
         self.row_of = {unit_id: row for row, unit_id in enumerate(ids)}
 
     @classmethod
-    def build(cls, ids: list[str], documents: list[str], metadatas: Sequence[Mapping[str, Any]]) -> "CorpusIndex":
+    def build(cls, ids: list[str], documents: list[str], metadatas: Sequence[Mapping[str, Any]], vectors: np.ndarray) -> "CorpusIndex":
         retriever = bm25s.BM25()
         if ids:
             retriever.index([tokenize(d) for d in documents], show_progress=False)
-        return cls(list(ids), list(documents), MetadataColumns.from_records(metadatas), retriever)
+        return cls(list(ids), list(documents), MetadataColumns.from_records(metadatas), retriever, np.asarray(vectors, dtype=np.float32))
 
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(row, score) of the top-n records with a positive BM25 score, best first."""
@@ -67,7 +70,9 @@ class CorpusIndex:
         folder.mkdir(parents=True, exist_ok=True)
         if self.ids:
             self.bm25.save(str(folder / "bm25"), show_progress=False)
-        table = {"ids": self.ids, "documents": self.documents, "columns": self.columns.to_json()}
+        np.save(folder / "vectors.npy", self.vectors)
+        np.savez(folder / "codes.npz", **self.columns.codes)
+        table = {"ids": self.ids, "documents": self.documents, "values": self.columns.values, "size": self.columns.size}
         (folder / "table.json").write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -75,7 +80,12 @@ class CorpusIndex:
         table = json.loads((folder / "table.json").read_text(encoding="utf-8"))
         ids = table["ids"]
         retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False) if ids else bm25s.BM25()
-        return cls(ids, table["documents"], MetadataColumns.from_json(table["columns"]), retriever)
+        with np.load(folder / "codes.npz") as codes:
+            columns = MetadataColumns({k: codes[k] for k in codes.files}, table["values"], int(table["size"]))
+        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+        if len(vectors) != len(ids):
+            raise ValueError(f"cached index has {len(vectors)} vectors for {len(ids)} ids")
+        return cls(ids, table["documents"], columns, retriever, vectors)
 
 
 class IndexCache:

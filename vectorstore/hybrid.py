@@ -1,7 +1,8 @@
 """Hybrid retrieval: vector top-N and BM25 top-N, fused by weighted reciprocal rank fusion.
 
-Both legs honour the same metadata filter: Chroma applies it to the vector leg, the
-in-memory metadata columns mask the BM25 scores. Ranks on hits are 1-based.
+Both legs honour the same metadata filter, evaluated on the in-memory metadata columns: it
+masks the BM25 scores and selects the rows of the vector leg (vectorstore.knn). Ranks on hits
+are 1-based.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from assistant.errors import StoreError
 from vectorstore.base import Hit
 from vectorstore.bm25 import CorpusIndex
 from vectorstore.filters import normalise_where
+from vectorstore.knn import NeighbourQuery, nearest
 
 if TYPE_CHECKING:
     from vectorstore.store import FeedbackStore
@@ -38,13 +40,10 @@ class FusionParams:
 DEFAULT_FUSION = FusionParams(vector_weight=1.0, bm25_weight=0.1, candidates=100)
 
 
-def vector_leg(store: "FeedbackStore", query_vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-    """(id, cosine similarity) of Chroma's nearest neighbours, best first."""
-    n = min(n, store.count())
-    if n <= 0:
-        return []
-    got = store.collection.query(query_embeddings=[np.asarray(query_vector, dtype=np.float32)], n_results=n, where=where, include=["distances"])
-    return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
+def vector_leg(index: CorpusIndex, query_vector: np.ndarray, n: int, where: dict[str, Any] | None, hnsw: NeighbourQuery) -> list[tuple[str, float]]:
+    """(id, cosine similarity) of the nearest neighbours matching the filter, best first."""
+    found = nearest(index.vectors, index.row_of, query_vector, n, index.columns.mask(where), hnsw)
+    return [(index.ids[row], sim) for row, sim in found]
 
 
 def bm25_leg(index: CorpusIndex, query: str, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
@@ -68,32 +67,36 @@ def search(
     where: Mapping[str, Any] | None = None,
     mode: Mode = "hybrid",
     fusion: FusionParams = DEFAULT_FUSION,
+    index: CorpusIndex | None = None,
 ) -> list[Hit]:
-    """Top-k hits for `query`. vector_score is the cosine similarity (None in bm25 mode)."""
+    """Top-k hits for `query`. vector_score is the cosine similarity (None in bm25 mode).
+
+    `index` is the store's current corpus index when the caller already holds it.
+    """
     if mode not in MODES:
         raise StoreError(f"unknown search mode '{mode}'; use one of {', '.join(MODES)}")
     strict = normalise_where(where)
     if k <= 0 or not query.strip():
         return []
+    index = store.index() if index is None else index
     if mode == "bm25":
-        index = store.index()
         found = bm25_leg(index, query, k, strict)
         return _hits(store, [(i, s, {"bm25_rank": r}) for r, (i, s) in enumerate(found, start=1)], index)
     query_vector = store.embedder.embed([query])[0]
     if mode == "vector":
-        found = vector_leg(store, query_vector, k, strict)
-        return _hits(store, [(i, s, {"vector_rank": r, "vector_score": s}) for r, (i, s) in enumerate(found, start=1)])
+        found = vector_leg(index, query_vector, k, strict, store.neighbours)
+        return _hits(store, [(i, s, {"vector_rank": r, "vector_score": s}) for r, (i, s) in enumerate(found, start=1)], index)
 
     # hybrid: both legs, fuse, then fill in the cosine of BM25-only hits from stored vectors
     n = max(fusion.candidates, k)
-    index = store.index()
-    vec = {i: (rank, sim) for rank, (i, sim) in enumerate(vector_leg(store, query_vector, n, strict), start=1)}
+    vec = {i: (rank, sim) for rank, (i, sim) in enumerate(vector_leg(index, query_vector, n, strict, store.neighbours), start=1)}
     lex = {i: rank for rank, (i, _) in enumerate(bm25_leg(index, query, n, strict), start=1)}
     fused = rrf([(fusion.vector_weight, list(vec)), (fusion.bm25_weight, list(lex))])
     inf = float("inf")
     order = sorted(fused, key=lambda i: (-fused[i], vec[i][0] if i in vec else inf, lex.get(i, inf), i))[:k]
     lexical_only = [i for i in order if i not in vec]
-    cosines = dict(zip(lexical_only, (store.get_embeddings(lexical_only) @ query_vector).tolist())) if lexical_only else {}
+    rows = [index.row_of[i] for i in lexical_only]
+    cosines = dict(zip(lexical_only, (np.asarray(index.vectors[rows], dtype=np.float32) @ query_vector).tolist())) if rows else {}
     return _hits(store, [
         (i, fused[i], {
             "vector_rank": vec[i][0] if i in vec else None,

@@ -23,6 +23,7 @@ from assistant.models import FeedbackUnit
 from vectorstore.base import Embedder, Hit
 from vectorstore.bm25 import CorpusIndex, IndexCache, Records
 from vectorstore.filters import normalise_where
+from vectorstore.knn import NeighbourQuery, chroma_neighbours
 from vectorstore.records import (
     META_PREFIX,
     check_label_key,
@@ -150,13 +151,18 @@ class FeedbackStore:
         self.collection = self._open_collection()
         self._side = self._get_or_create(f"{self.collection_name}__sources", {"role": "journey-sources"})
         self._cache.clear()
-        self._bump_revision()
+        self._bump_revision(settled=True)
 
     # --- revision and fingerprints ---------------------------------------------------------
 
-    def _bump_revision(self) -> None:
+    def _bump_revision(self, settled: bool, also: Mapping[str, dict[str, Any]] | None = None) -> None:
+        """New revision token; settled=False before a write's changes, True once they are all done.
+
+        `also` (record id -> metadata) is written to the side collection in the same call.
+        """
         revision = uuid.uuid4().hex
-        self._side.upsert(ids=[REVISION_ID], embeddings=[[1.0]], metadatas=[{"revision": revision}])
+        records = {**(also or {}), REVISION_ID: {"revision": revision, "settled": settled}}
+        self._side.upsert(ids=list(records), embeddings=[[1.0]] * len(records), metadatas=list(records.values()))
         _SEEN_REVISION[self._store_key()] = revision  # this process's own write: its index is current
 
     def _store_key(self) -> str:
@@ -164,8 +170,24 @@ class FeedbackStore:
 
     def revision(self) -> str:
         """A token that changes with every write to the store."""
+        return self._revision_record()[0]
+
+    def _revision_record(self) -> tuple[str, bool]:
+        """(revision token, whether the last write completed); stores written before the flag count as unsettled."""
         got = self._side.get(ids=[REVISION_ID], include=["metadatas"])
-        return str(got["metadatas"][0]["revision"]) if got["ids"] else "none"
+        if not got["ids"]:
+            return "none", False
+        meta = got["metadatas"][0]
+        return str(meta["revision"]), bool(meta.get("settled", False))
+
+    def _content_key(self, revision: str, settled: bool) -> str:
+        """Key of the current content for the index cache.
+
+        After a completed write the revision alone names the content. While a write is under
+        way, or after one was cut off, the content can change under the same revision, so the
+        record count joins the key (Chroma's count() costs tens of ms at 100k records).
+        """
+        return revision if settled else f"{self.count()}-{revision}"
 
     @staticmethod
     def _source_record_id(source: str) -> str:
@@ -176,9 +198,8 @@ class FeedbackStore:
         got = self._side.get(ids=[self._source_record_id(source)], include=["metadatas"])
         return str(got["metadatas"][0]["fingerprint"]) if got["ids"] else None
 
-    def _record_fingerprint(self, source: str, fingerprint: str, units: int) -> None:
-        meta = {"source": source, "fingerprint": fingerprint, "units": units}
-        self._side.upsert(ids=[self._source_record_id(source)], embeddings=[[1.0]], metadatas=[meta])
+    def _fingerprint_record(self, source: str, fingerprint: str, units: int) -> dict[str, dict[str, Any]]:
+        return {self._source_record_id(source): {"source": source, "fingerprint": fingerprint, "units": units}}
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -193,7 +214,7 @@ class FeedbackStore:
         if wrong:
             raise StoreError(f"{len(wrong)} unit(s) passed to replace_source('{source}') belong to another source (e.g. {wrong[0]})")
         fresh = list({u.id: u for u in units}.values())
-        self._bump_revision()
+        self._bump_revision(settled=False)
         existing = self._records_where({"source": source})
         to_add = [u for u in fresh if u.id not in existing]
         self._add(to_add)
@@ -202,18 +223,17 @@ class FeedbackStore:
         stale = [i for i in existing if i not in keep]
         for chunk in _chunks(stale, READ_PAGE):
             self.collection.delete(ids=list(chunk))
-        self._record_fingerprint(source, fingerprint, len(fresh))
-        self._bump_revision()
+        self._bump_revision(settled=True, also=self._fingerprint_record(source, fingerprint, len(fresh)))  # one write: fingerprint and settled revision
         return len(to_add), len(stale)
 
     def remove_source(self, source: str) -> int:
         """Delete every unit of `source` and its fingerprint; returns the number removed."""
-        self._bump_revision()
+        self._bump_revision(settled=False)
         stale = list(self._records_where({"source": source}))
         for chunk in _chunks(stale, READ_PAGE):
             self.collection.delete(ids=list(chunk))
         self._side.delete(ids=[self._source_record_id(source)])
-        self._bump_revision()
+        self._bump_revision(settled=True)
         return len(stale)
 
     def _add(self, units: Sequence[FeedbackUnit], vectors: np.ndarray | None = None) -> None:
@@ -243,9 +263,9 @@ class FeedbackStore:
         """Upsert units with precomputed vectors (benchmarks, migrations); no fingerprint is recorded."""
         if len(units) != len(vectors) or (len(vectors) and vectors.shape[1] != self.embedder.dimension):
             raise StoreError(f"need one {self.embedder.dimension}-d vector per unit, got shape {np.shape(vectors)} for {len(units)} units")
-        self._bump_revision()
+        self._bump_revision(settled=False)
         self._add(list(units), np.asarray(vectors, dtype=np.float32))
-        self._bump_revision()
+        self._bump_revision(settled=True)
 
     def set_unit_labels(self, mapping: Mapping[str, Mapping[str, str | None]]) -> None:
         """Set labels such as stage and persona on units (None removes a label); no re-embedding."""
@@ -257,10 +277,10 @@ class FeedbackStore:
         missing = [i for i in ids if i not in existing]
         if missing:
             raise StoreError(f"{len(missing)} unknown unit id(s), e.g. {missing[0]}; label only units that are in the store (`journey stats`)")
-        self._bump_revision()
+        self._bump_revision(settled=False)
         for chunk in _chunks(ids, READ_PAGE):
             self.collection.update(ids=list(chunk), metadatas=[dict(mapping[i]) for i in chunk])
-        self._bump_revision()
+        self._bump_revision(settled=True)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -275,16 +295,21 @@ class FeedbackStore:
 
     def _records_where(self, where: Mapping[str, Any] | None, documents: bool = False) -> dict[str, tuple[dict[str, Any], str | None]]:
         """id -> (full metadata, document or None) of every record matching `where`, read in pages."""
-        strict = normalise_where(where)
         include = ["metadatas", "documents"] if documents else ["metadatas"]
         out: dict[str, tuple[dict[str, Any], str | None]] = {}
+        for page in self._pages(where, include):
+            docs = page["documents"] if documents else [None] * len(page["ids"])
+            out.update(zip(page["ids"], zip(page["metadatas"], docs)))
+        return out
+
+    def _pages(self, where: Mapping[str, Any] | None, include: list[str]) -> Iterator[dict[str, Any]]:
+        strict = normalise_where(where)
         offset = 0
         while True:
             page = self.collection.get(where=strict, include=include, limit=READ_PAGE, offset=offset)
-            docs = page["documents"] if documents else [None] * len(page["ids"])
-            out.update(zip(page["ids"], zip(page["metadatas"], docs)))
+            yield page
             if len(page["ids"]) < READ_PAGE:
-                return out
+                return
             offset += READ_PAGE
 
     def get_units(self, ids: Sequence[str]) -> list[FeedbackUnit]:
@@ -336,14 +361,27 @@ class FeedbackStore:
             out.update((i, (d or "", public_metadata(m))) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
         return out
 
-    def index(self) -> CorpusIndex:
-        """The in-memory corpus table and BM25 index, current with the collection."""
-        return self._cache.get(f"{self.count()}-{self.revision()}", self._load_records)
+    def index(self, record: tuple[str, bool] | None = None) -> CorpusIndex:
+        """The in-memory corpus table, BM25 index and vectors, current with the collection (at `record` when known)."""
+        return self._cache.get(self._content_key(*(record or self._revision_record())), self._load_records)
 
     def _load_records(self) -> Records:
-        records = self._records_where(None, documents=True)
-        ids = list(records)
-        return ids, [records[i][1] or "" for i in ids], [public_metadata(records[i][0]) for i in ids]
+        ids: list[str] = []
+        documents: list[str] = []
+        metadatas: list[dict[str, Any]] = []
+        vectors = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
+        for page in self._pages(None, ["metadatas", "documents", "embeddings"]):
+            ids += page["ids"]
+            documents += [d or "" for d in page["documents"]]
+            metadatas += [public_metadata(m) for m in page["metadatas"]]
+            if len(page["ids"]):
+                vectors.append(np.asarray(page["embeddings"], dtype=np.float32))
+        return ids, documents, metadatas, np.vstack(vectors)
+
+    @property
+    def neighbours(self) -> NeighbourQuery:
+        """Unfiltered approximate nearest neighbours from Chroma's HNSW index."""
+        return chroma_neighbours(self.collection)
 
     def sources(self) -> dict[str, int]:
         """Units per source."""
@@ -381,18 +419,20 @@ class FeedbackStore:
 
         from vectorstore.hybrid import DEFAULT_FUSION, search
 
-        revision, key = self.revision(), self._store_key()
+        record, key = self._revision_record(), self._store_key()  # one revision read per search keys every cache
+        revision = record[0]
         if _SEEN_REVISION.get(key, revision) != revision:
             self._reopen_embedded()  # another process wrote since this one last looked: the in-memory index may be stale
         _SEEN_REVISION[key] = revision
+        index = self.index(record)
         try:
-            return search(self, query, k=k, where=where, mode=mode, fusion=fusion or DEFAULT_FUSION)
+            return search(self, query, k=k, where=where, mode=mode, fusion=fusion or DEFAULT_FUSION, index=index)
         except InternalError:
             # An embedded store keeps its vector index in memory per process; after another process
             # wrote to the same folder it is stale ("Error finding id"). Reopen from disk once.
             if not self._reopen_embedded():
                 raise
-            return search(self, query, k=k, where=where, mode=mode, fusion=fusion or DEFAULT_FUSION)
+            return search(self, query, k=k, where=where, mode=mode, fusion=fusion or DEFAULT_FUSION, index=index)
 
     def _reopen_embedded(self) -> bool:
         """Drop this process's cached embedded Chroma system and open the folder again; False for a server."""
