@@ -187,14 +187,22 @@ def cached_store(size: int, rows: list[tuple[str, str]], vectors: np.ndarray, em
     if done.is_file():
         return home, {**json.loads(done.read_text()), "cached": True}
     _check_no_other_builder(home)
-    shutil.rmtree(home, ignore_errors=True)  # an unfinished build is never trusted
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     (home / "builder.pid").write_text(str(os.getpid()))
     started = time.perf_counter()
     store = open_store(home, embedder, COLLECTION)
+    # A build cut off earlier resumes: units go in batch by batch in a fixed order and upserts are
+    # idempotent, so every batch before the one in progress is complete and is skipped.
+    resume_at = store.count()
+    if resume_at:
+        print(f"  resuming an unfinished build at {resume_at} units", file=sys.stderr, flush=True)
     real = min(size, len(rows))
     store.add_units_with_vectors(make_units(rows[:real], "banking77/train.csv"), vectors[:real])
+    position = real
     for units, extra in synthetic_batches(rows, vectors, size - real, seed=seed, offset=real):
+        position += len(units)
+        if position <= resume_at:
+            continue
         store.add_units_with_vectors(units, extra)
         done_n = store.count()
         print(f"  built {done_n}/{size} units, {done_n / (time.perf_counter() - started):.0f} units/s", file=sys.stderr, flush=True)
