@@ -15,6 +15,10 @@ picked from the rest of train (stage_examples.pick_examples) give 0.84 dev accur
 unsmoothed, 0.86 with SMOOTH=0.5; NEIGHBOUR_MIN_SIM 0..0.6 made no difference there (<0.5 pt),
 and 0.5 keeps unrelated units of small corpora from voting. Stage names and description
 fragments as extra prototypes lowered dev accuracy, so they are not used.
+
+Neighbours are searched exactly among at most ``MAX_VOTERS`` units (a fixed seeded sample above
+that), so the smoothing costs O(n * MAX_VOTERS), linear in the corpus, instead of O(n^2); corpora
+up to ``MAX_VOTERS`` units (the calibration sets included) are smoothed exactly as before.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ SMOOTH = 0.5
 NEIGHBOURS = 10
 NEIGHBOUR_MIN_SIM = 0.5
 CHUNK = 1024
+MAX_VOTERS = 10_000
 
 # An LLM classifier takes the unit texts and the stage set and returns a stage name (or None)
 # per text; the LLM layer implements it. Its answers override the embedding answer.
@@ -65,26 +70,33 @@ def stage_scores(unit_vectors: np.ndarray, descriptions: np.ndarray, extras: lis
     return DESC_WEIGHT * desc + (1 - DESC_WEIGHT) * best_extra
 
 
-def smooth_over_neighbours(unit_vectors: np.ndarray, scores: np.ndarray, weight: float, k: int, rows: int | None = None) -> np.ndarray:
+def smooth_over_neighbours(unit_vectors: np.ndarray, scores: np.ndarray, weight: float, k: int, rows: int | None = None,
+                           max_voters: int = MAX_VOTERS, seed: int = 0) -> np.ndarray:
     """Blend each unit's scores with the mean scores of its k nearest other units (those with cosine >= NEIGHBOUR_MIN_SIM).
 
-    With `rows`, only the first `rows` units are smoothed and returned; every unit still votes.
+    With `rows`, only the first `rows` units are smoothed and returned; every unit may vote.
+    Above `max_voters` units the voters are a fixed seeded sample of them (linear time).
     """
     n = len(unit_vectors)
     rows = n if rows is None else rows
     if weight <= 0 or n < 3:
         return scores[:rows]
-    k = min(k, n - 1)
+    voters = np.arange(n) if n <= max_voters else np.sort(np.random.default_rng(seed).choice(n, max_voters, replace=False))
+    slot = np.full(n, -1)
+    slot[voters] = np.arange(len(voters))  # a unit's column among the voters, -1 if it does not vote
+    voter_vectors, voter_scores = unit_vectors[voters], scores[voters]
+    k = min(k, len(voters) - 1)
     out = scores[:rows].copy()
-    for begin in range(0, rows, CHUNK):  # chunked so 50k units never need an n x n matrix
-        sims = unit_vectors[begin : min(begin + CHUNK, rows)] @ unit_vectors.T
-        own = np.arange(len(sims))
-        sims[own, begin + own] = -np.inf  # not your own neighbour
+    for begin in range(0, rows, CHUNK):  # chunked so 50k units never need a large matrix
+        sims = unit_vectors[begin : min(begin + CHUNK, rows)] @ voter_vectors.T
+        own = slot[begin : begin + len(sims)]
+        voting = np.flatnonzero(own >= 0)
+        sims[voting, own[voting]] = -np.inf  # not your own neighbour
         neighbours = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         # only near neighbours vote: in a small corpus the k nearest may be about something else
         near = np.take_along_axis(sims, neighbours, axis=1) >= NEIGHBOUR_MIN_SIM
         count = near.sum(axis=1, keepdims=True)
-        votes = (scores[neighbours] * near[..., None]).sum(axis=1) / np.clip(count, 1, None)
+        votes = (voter_scores[neighbours] * near[..., None]).sum(axis=1) / np.clip(count, 1, None)
         block = scores[begin : begin + len(sims)]
         out[begin : begin + len(sims)] = np.where(count > 0, (1 - weight) * block + weight * votes, block)
     return out

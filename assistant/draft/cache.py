@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from assistant.workspace import atomic_write_text
 
 # Bump when stage assignment, sentiment, emotion or clustering change in a way the thresholds below do not show.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: stage smoothing votes among at most MAX_VOTERS units
 
 
 class DraftCacheWarning(UserWarning):
@@ -47,7 +47,7 @@ def analysis_key(stage_set: Any, embedder_name: str) -> dict[str, Any]:
     from assistant.analysis import stages, themes
 
     params = {"unassigned_below": stages.UNASSIGNED_BELOW, "desc_weight": stages.DESC_WEIGHT, "smooth": stages.SMOOTH,
-              "neighbours": stages.NEIGHBOURS, "neighbour_min_sim": stages.NEIGHBOUR_MIN_SIM,
+              "neighbours": stages.NEIGHBOURS, "neighbour_min_sim": stages.NEIGHBOUR_MIN_SIM, "max_voters": stages.MAX_VOTERS,
               "distance_threshold": themes.DISTANCE_THRESHOLD, "negative_below": themes.NEGATIVE_BELOW,
               "positive_above": themes.POSITIVE_ABOVE}
     return {"version": ANALYSIS_VERSION, "stage_set": _digest(stage_set.model_dump(mode="json")),

@@ -196,7 +196,8 @@ class Synthesizer:
 
 def extractive_title(keywords: Sequence[str], unit: FeedbackUnit, max_words: int = 10) -> str:
     """Fallback theme label: the representative sentence (clipped), which reads better than a keyword list."""
-    sentence = best_sentence(unit.text, keywords).rstrip(".!?")
+    # a text of punctuation only ("...") strips to nothing: fall back to its keywords
+    sentence = best_sentence(unit.text, keywords).rstrip(".!?") or " ".join(keywords) or unit.text.strip() or "Untitled theme"
     words = sentence.split()
     return " ".join(words[:max_words]) + ("\u2026" if len(words) > max_words else "")
 
