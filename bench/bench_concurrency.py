@@ -315,7 +315,7 @@ def main() -> None:
     parser.add_argument("--delay-ms", type=int, default=400, help="latency the remote-like endpoint adds per call")
     parser.add_argument("--slots", default="1,2,4", help="local parallel slots to try (N = slots)")
     parser.add_argument("--threads", default="1,2", help="local server threads to try")
-    parser.add_argument("--repeats", type=int, default=2, help="local passes over the configurations, alternating order")
+    parser.add_argument("--repeats", type=int, default=1, help="local passes over the configurations, alternating order")
     args = parser.parse_args()
     calls = 8 if args.quick else args.calls
     out = args.out or ROOT / "bench" / "results" / ("concurrency-quick.json" if args.quick else "concurrency.json")

@@ -171,7 +171,7 @@ def draft_workspace(size: str, use_llm: bool) -> dict:
     try:
         load = os.getloadavg()[0]
         cpu = PhaseCPU()
-        journey_map = draft_map(api.settings(home=home), handle="auto" if use_llm else None, save=False, progress=cpu.mark)
+        journey_map = draft_map(api.settings(home=home), handle="auto" if use_llm else None, save=False, progress=cpu.mark, full=True)
         cpu.mark("", 1.0)
         respondents = {r for p in journey_map.personas for r in p.respondents}
         in_stages = sum(len(s.unit_ids) for s in journey_map.stages)

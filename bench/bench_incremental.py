@@ -203,7 +203,7 @@ def _machine() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", nargs="*", default=["sample", "10000"], help="'sample' and/or unit counts")
+    parser.add_argument("--sizes", nargs="*", default=["sample"], help="'sample' and/or unit counts (e.g. 10000)")
     parser.add_argument("--no-llm", action="store_true", help="extractive labels only (no model calls)")
     parser.add_argument("--quick", action="store_true", help="sample corpus, extractive: a smoke run")
     parser.add_argument("--out", type=Path, help="JSON report path (default bench/results/incremental[-quick].json)")

@@ -162,7 +162,7 @@ def draft_with(settings, handle, recorder) -> dict:
     from assistant.draft import draft_map
 
     started = time.perf_counter()
-    journey_map = draft_map(settings, handle=handle, save=False)
+    journey_map = draft_map(settings, handle=handle, save=False, full=True)  # every request counted: no cached answers
     sent = sum(c["prompt_tokens"] for c in recorder.calls)
     by_chain: dict[str, dict] = {}
     for call in recorder.calls:
