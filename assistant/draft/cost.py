@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from assistant.llm.providers import OPENAI_PRICES
 from assistant.draft.assemble import LLM_THEMES_PER_LANE, OPPORTUNITY_PAIN_POINTS
 
 TOKENS_IN_PER_CALL = 700  # measured on the sample corpus: prompt + numbered quotes
@@ -22,13 +23,7 @@ RUN_LOGS_SCANNED = 50  # newest run logs searched for a measured draft
 # gpt-4o-mini since July 2024). Not re-checked on the live page on 2026-11-23 (no network where
 # this was written): check the page before quoting a figure to a customer.
 PRICES_SOURCE = "openai.com/api/pricing (2025 list prices, not re-checked 2026-11-23)"
-PUBLISHED_PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1": (2.00, 8.00),
-}
+PUBLISHED_PRICES = OPENAI_PRICES  # one table: the provider layer uses it for pre-run estimates too
 
 
 def planned_calls(n_stages: int) -> int:
