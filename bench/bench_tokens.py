@@ -109,6 +109,12 @@ def scripted_answer(schema: str, messages) -> dict:
     if schema == "ThemeLabel":
         return {"title": _words(quotes[first], 6), "description": "Customers describe this in their own words.",
                 "sources": sorted(quotes)[:2], "insufficient_evidence": False}
+    if schema == "ThemeLabels":  # one entry per "Theme n:" group, citing that group's quotes
+        last = next(str(m.content) for m in reversed(messages) if getattr(m, "type", "") == "human")
+        groups = [[int(n) for n, _ in _FEEDBACK.findall(chunk)] for chunk in re.split(r"^Theme \d+:$", last, flags=re.M)[1:]]
+        return {"themes": [{"title": _words(quotes.get(g[0], ""), 6), "description": "Customers describe this in their own words.",
+                            "opportunity": f"How might we improve {_words(quotes.get(g[0], ''), 6)}", "sources": g[:2],
+                            "insufficient_evidence": False} for g in groups if g]}
     if schema == "StageDetails":
         return {"touchpoints": point, "goals": point}
     if schema == "OpportunityStatements":

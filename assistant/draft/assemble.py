@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from assistant.draft.evidence import quote_unit
-from assistant.draft.synthesis import Synthesizer
+from assistant.draft.synthesis import Synthesizer, ThemeInput
 from assistant.models import AttributeCount, EmotionSummary, FeedbackUnit, Persona, Stage, StageSet
 
 # Largest themes per stage lane that get model-written labels; the long tail keeps extractive ones.
@@ -85,18 +85,21 @@ def _build_stage(order: int, definition, themes: list[Any], stage_of: dict, vale
     name, key = definition.name, slug(definition.name)
     unit_ids = [i for i, s in stage_of.items() if s == name]
     lanes: dict[str, list] = {"pain_points": [], "delights": []}
+    written: dict[str, str | None] = {}  # pain point id -> the model's opportunity, written with its label
+    capable = getattr(synth.handle, "capable", False)
     for lane, prefix, polarity in (("pain_points", "pp", "pain"), ("delights", "dl", "delight")):
         ranked = [t for t in themes if t.polarity == polarity]  # analysis sorts them: largest first, outliers last
-        for n, theme in enumerate(ranked, 1):
-            lanes[lane].append(synth.theme_claim(
-                f"{prefix}-{key}-{n}", name, lane, theme.unit_ids, theme.representative_ids, theme.keywords,
-                theme.cohesion, total_respondents, use_llm=n <= themes_per_lane(synth) and not theme.outlier))
+        inputs = [ThemeInput(f"{prefix}-{key}-{n}", theme.unit_ids, theme.representative_ids, theme.keywords, theme.cohesion,
+                             use_llm=n <= themes_per_lane(synth) and not theme.outlier) for n, theme in enumerate(ranked, 1)]
+        for claim, opportunity in synth.lane_claims(name, lane, inputs, total_respondents, batch=capable):
+            lanes[lane].append(claim)
+            written[claim.id] = opportunity
     stage_keywords = [k for t in themes for k in t.keywords[:2]]
     detail_ids = [i for t in sorted(themes, key=lambda t: -len(t.unit_ids)) for i in t.representative_ids[:2]] or unit_ids
     touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key)
     opportunities = []
     for n, pain in enumerate(lanes["pain_points"][:OPPORTUNITY_PAIN_POINTS], 1):
-        opportunities += synth.opportunities(pain, f"op-{key}-{n}", _impact(pain.prevalence.respondents, total_respondents))
+        opportunities += synth.opportunities(pain, f"op-{key}-{n}", _impact(pain.prevalence.respondents, total_respondents), written.get(pain.id))
     return Stage(name=name, description=definition.description, order=order, unit_ids=unit_ids,
                  touchpoints=touchpoints, goals=goals, pain_points=lanes["pain_points"], delights=lanes["delights"],
                  opportunities=opportunities, emotion=emotion_summary(unit_ids, valence_of, emotion_of, units))

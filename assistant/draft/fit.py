@@ -26,7 +26,7 @@ def example_texts() -> frozenset[str]:
     """Every string in the worked examples of the shipped prompts (a label copied from them is not a finding)."""
     from assistant.llm.prompts import load_prompt
 
-    names = ("theme_label", "persona_profile", "stage_details", "opportunity")
+    names = ("theme_label", "theme_labels", "persona_profile", "stage_details", "opportunity")
     found: set[str] = set()
     for name in names:
         found |= {s.strip().lower() for s in _strings(load_prompt(name).example.output)}

@@ -18,12 +18,24 @@ from typing import Any, Sequence
 from assistant.draft.evidence import best_sentence, make_claim
 from assistant.draft.fit import MIN_FIT, MIN_SUMMARY_FIT, fits
 from assistant.errors import LLMCallError, StructuredOutputError
-from assistant.llm.outputs import OpportunityStatements, PersonaProfile, StageDetails, ThemeLabel
+from assistant.llm.outputs import OpportunityStatements, PersonaProfile, StageDetails, ThemeLabel, ThemeLabels
 from assistant.llm.prompts import Source, render_sources
 from assistant.models import Claim, Evidence, FeedbackUnit, Opportunity
 
 MAX_SOURCES = 6
 GOAL_CUE = re.compile(r"\b(I|we) (just )?(want(ed)?|need(ed)?|hope[ds]?|wish(ed)?|(was|am|were) (trying|looking) to|expect(ed)?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ThemeInput:
+    """One theme of a stage lane, as the analysis found it, to be labelled."""
+
+    claim_id: str
+    members: Sequence[str]
+    representatives: Sequence[str]
+    keywords: Sequence[str]
+    confidence: float
+    use_llm: bool = True
 
 
 @dataclass
@@ -83,29 +95,79 @@ class Synthesizer:
         """Keep a model-written text only when it resembles one of its quotes (see fit.py); log the rejections."""
         ok = fits(self.embedder, text, quotes, floor, self.banned)
         if not ok:
-            with self._lock:
-                self.fallbacks.append(f"{chain}: label {text[:60]!r} does not fit its quotes")
-                if self.run_log is not None:
-                    self.run_log.record("label_rejected", chain=chain, text=text, reason="does not fit its quotes")
+            self._reject(chain, text, "does not fit its quotes")
         return ok
+
+    def _reject(self, chain: str, text: str, reason: str) -> None:
+        with self._lock:
+            self.fallbacks.append(f"{chain}: label {text[:60]!r} {reason}")
+            if self.run_log is not None:
+                self.run_log.record("label_rejected", chain=chain, text=text, reason=reason)
 
     # --- themes -------------------------------------------------------------------------
 
-    def theme_claim(self, claim_id: str, stage: str, polarity: str, members: Sequence[str], representatives: Sequence[str],
-                    keywords: Sequence[str], confidence: float, total_respondents: int, use_llm: bool = True) -> Claim:
-        """A pain point or delight: LLM title + description over the theme's representative quotes."""
-        reps = [self.units[i] for i in representatives if i in self.units][:MAX_SOURCES] or [self.units[members[0]]]
-        sources = [Source(unit_id=u.id, quote=best_sentence(u.text, keywords)) for u in reps]
+    def lane_claims(self, stage: str, polarity: str, themes: Sequence["ThemeInput"], total_respondents: int,
+                    batch: bool = False) -> list[tuple[Claim, str | None]]:
+        """Pain points or delights of one stage lane: a claim per theme, and for a pain point the model's
+        "How might we" opportunity when it fits the quotes (None otherwise).
+
+        Themes with use_llm get a model-written title and description over their representative quotes;
+        batch=True labels them in one request (a capable model), else one request per theme.
+        """
         kind = "pain point" if polarity == "pain_points" else "delight"
-        answer = self.chain("theme_label", {"stage": stage, "polarity": kind, "evidence": render_sources(sources)}, ThemeLabel, sources) if use_llm else None
-        common = dict(units=self.units, keywords=keywords, confidence=confidence, total_respondents=total_respondents)
+        sources = {t.claim_id: self._theme_sources(t) for t in themes}
+        labelled = [t for t in themes if t.use_llm]
+        if batch and labelled:
+            answers = self._label_lane(stage, kind, labelled, sources)
+        else:
+            answers = {t.claim_id: self.chain("theme_label", {"stage": stage, "polarity": kind, "evidence": render_sources(sources[t.claim_id])},
+                                              ThemeLabel, sources[t.claim_id]) for t in labelled}
+        return [self._theme_claim(t, kind, sources[t.claim_id], answers.get(t.claim_id), total_respondents) for t in themes]
+
+    def _theme_sources(self, theme: "ThemeInput") -> list[Source]:
+        reps = [self.units[i] for i in theme.representatives if i in self.units][:MAX_SOURCES] or [self.units[theme.members[0]]]
+        return [Source(unit_id=u.id, quote=best_sentence(u.text, theme.keywords)) for u in reps]
+
+    def _label_lane(self, stage: str, kind: str, themes: Sequence["ThemeInput"], sources: dict[str, list[Source]]) -> dict[str, Any]:
+        """One theme_labels request for several themes; {claim_id: (label, evidence) or None} per theme."""
+        flat: list[Source] = []
+        blocks, ranges = [], []
+        for n, theme in enumerate(themes, 1):
+            group = sources[theme.claim_id]
+            blocks.append(f"Theme {n}:\n" + render_sources(group, start=len(flat) + 1))
+            ranges.append(range(len(flat) + 1, len(flat) + len(group) + 1))
+            flat += group
+        variables = {"stage": stage, "polarity": kind, "count": str(len(themes)), "evidence": "\n".join(blocks)}
+        answer = self.chain("theme_labels", variables, ThemeLabels, flat)
+        if answer is None:
+            return {}
+        labels, evidence = answer
+        out: dict[str, Any] = {}
+        for index, (theme, allowed) in enumerate(zip(themes, ranges)):
+            label = labels.themes[index] if index < len(labels.themes) else None
+            if label is None or not all(n in allowed for n in label.sources):  # cites another theme's quotes
+                if label is not None:
+                    self._reject("theme_labels", label.title, "cites quotes of another theme")
+                out[theme.claim_id] = None
+                continue
+            prefix = f"themes[{index}]."
+            out[theme.claim_id] = (label, {path[len(prefix):]: ev for path, ev in evidence.items() if path.startswith(prefix)})
+        return out
+
+    def _theme_claim(self, theme: "ThemeInput", kind: str, sources: list[Source], answer, total_respondents: int) -> tuple[Claim, str | None]:
+        common = dict(units=self.units, keywords=theme.keywords, confidence=theme.confidence, total_respondents=total_respondents)
         if answer is not None and not answer[0].insufficient_evidence and len(answer[0].title.split()) >= 2 \
                 and self._fits(answer[0].title, [e.quote for e in answer[1].values()], "theme_label"):
             label, evidence = answer
-            return make_claim(claim_id, label.title, "observed", members, [], **common, origin="llm",
-                              evidence=_dedupe(list(evidence.values())), description=label.description)
-        title = extractive_title(keywords, reps[0])
-        return make_claim(claim_id, title, "observed", members, reps[:3], **common, origin="extractive")
+            claim = make_claim(theme.claim_id, label.title, "observed", theme.members, [], **common, origin="llm",
+                               evidence=_dedupe(list(evidence.values())), description=label.description)
+            quotes = [s.quote for s in sources] + [label.title]
+            written = getattr(label, "opportunity", "")  # lane requests write it with the label
+            fitting = kind == "pain point" and written and self._fits(written, quotes, "opportunity")
+            return claim, (written if fitting else None)
+        reps = [self.units[s.unit_id] for s in sources]
+        title = extractive_title(theme.keywords, reps[0])
+        return make_claim(theme.claim_id, title, "observed", theme.members, reps[:3], **common, origin="extractive"), None
 
     # --- stages -------------------------------------------------------------------------
 
@@ -156,16 +218,17 @@ class Synthesizer:
 
     # --- opportunities ------------------------------------------------------------------
 
-    def opportunities(self, pain_point: Claim, opp_id: str, impact: str) -> list[Opportunity]:
-        """'How might we ...' statements addressing one pain point, citing its quotes."""
+    def opportunities(self, pain_point: Claim, opp_id: str, impact: str, written: str | None = None) -> list[Opportunity]:
+        """'How might we ...' statements addressing one pain point, citing its quotes: the one written with its
+        label (a lane request), else the opportunity chain's, else an extractive one naming the pain point."""
         sources = [Source(unit_id=e.unit_id, quote=e.quote) for e in pain_point.evidence[:MAX_SOURCES]]
-        answer = self.chain("opportunity", {"pain_point": pain_point.text, "evidence": render_sources(sources)}, OpportunityStatements, sources)
-        quotes = [s.quote for s in sources] + [pain_point.text]
-        kept = [t for t in dict.fromkeys(answer[0].statements) if self._fits(t, quotes, "opportunity")] if answer else []
-        if kept:
-            texts, origin = kept, "llm"
+        if written:
+            texts, origin = [written], "llm"
         else:
-            texts, origin = [f"How might we address this pain point: {pain_point.text}?"], "extractive"
+            answer = self.chain("opportunity", {"pain_point": pain_point.text, "evidence": render_sources(sources)}, OpportunityStatements, sources)
+            quotes = [s.quote for s in sources] + [pain_point.text]
+            kept = [t for t in dict.fromkeys(answer[0].statements) if self._fits(t, quotes, "opportunity")] if answer else []
+            texts, origin = (kept, "llm") if kept else ([f"How might we address this pain point: {pain_point.text}?"], "extractive")
         return [Opportunity(id=f"{opp_id}-{n}", text=text, addresses=[pain_point.id], evidence=pain_point.evidence[:2],
                             impact_hint=impact, origin=origin) for n, text in enumerate(texts, 1)]
 

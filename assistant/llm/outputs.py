@@ -43,6 +43,19 @@ class ThemeLabel(Strict):
         return self
 
 
+class LaneTheme(ThemeLabel):
+    """One theme's label in a lane request, with its improvement opportunity folded in (one request, not two)."""
+
+    opportunity: str = Field(max_length=160, pattern=r'^(How might we [^"\\\n]+)?$',
+                             description='For a pain point, one "How might we ..." question; "" for a delight.')
+
+
+class ThemeLabels(Strict):
+    """Labels of several themes of one stage lane, in the order they were given (one request for all)."""
+
+    themes: list[LaneTheme] = Field(min_length=1, max_length=6, description="One label per theme, in the order given.")
+
+
 class PersonaProfile(Strict):
     """Name and profile a respondent segment from its quotes."""
 
@@ -107,6 +120,7 @@ class SupportJudgement(Strict):
 
 CHAIN_OUTPUTS: dict[str, type[BaseModel]] = {
     "theme_label": ThemeLabel,
+    "theme_labels": ThemeLabels,
     "persona_profile": PersonaProfile,
     "stage_details": StageDetails,
     "opportunity": OpportunityStatements,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Literal, Mapping
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -42,6 +42,9 @@ class Prompt(BaseModel):
     system: str
     user: str
     example: PromptExample
+    # When the worked example is sent: to small models from the first try (they copy its style), or only
+    # with a re-ask. Capable models see it only with a re-ask either way (see structured.run_chain).
+    show_example: Literal["small_models", "on_reask"] = "small_models"
     source: str = Field(default="", description="File the prompt was loaded from (set by the loader).")
 
     def check(self) -> None:
@@ -66,17 +69,15 @@ class Prompt(BaseModel):
         values = {k: str(v) for k, v in variables.items()}
         return self.system.format(**values), self.user.format(**values)
 
-    def messages(self, variables: Mapping[str, Any]) -> list[dict[str, str]]:
-        """Chat messages: system, the worked example as a user/assistant turn, then the real request."""
+    def messages(self, variables: Mapping[str, Any], example: bool = True) -> list[dict[str, str]]:
+        """Chat messages: system, the worked example as a user/assistant turn (unless example=False), then the request."""
         system, user = self.render(variables)
-        _, example_user = self.render(self.example.inputs)
-        example_answer = json.dumps(self.example.output, ensure_ascii=False)
-        return [
-            {"role": "system", "content": system},
-            {"role": "user", "content": example_user},
-            {"role": "assistant", "content": example_answer},
-            {"role": "user", "content": user},
-        ]
+        turns = [{"role": "system", "content": system}]
+        if example:
+            _, example_user = self.render(self.example.inputs)
+            turns += [{"role": "user", "content": example_user},
+                      {"role": "assistant", "content": json.dumps(self.example.output, ensure_ascii=False)}]
+        return turns + [{"role": "user", "content": user}]
 
 
 def _fields(template: str) -> set[str]:
@@ -149,10 +150,10 @@ class Source:
     quote: str
 
 
-def render_sources(sources: Iterable[Source], with_ids: bool = False, tag: str = "feedback") -> str:
-    """Numbered data blocks: <feedback n="1">quote</feedback>, one per line, contents escaped."""
+def render_sources(sources: Iterable[Source], with_ids: bool = False, tag: str = "feedback", start: int = 1) -> str:
+    """Numbered data blocks: <feedback n="1">quote</feedback>, one per line, contents escaped; numbers from `start`."""
     lines = []
-    for number, src in enumerate(sources, 1):
+    for number, src in enumerate(sources, start):
         attrs = f' n="{number}"' + (f' id="{src.unit_id}"' if with_ids else "")
         lines.append(f"<{tag}{attrs}>{escape_data(src.quote)}</{tag}>")
     return "\n".join(lines)

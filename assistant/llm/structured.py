@@ -319,7 +319,11 @@ def run_chain(
     bound = handle.chat.bind(**options)
     # At temperature 0 a small model repeats the same wrong answer; re-asks sample a little.
     reask_bound = handle.chat.bind(**options, temperature=max(REASK_TEMPERATURE, getattr(handle.chat, "temperature", 0) or 0))
-    messages = prompt.messages(variables)
+    # The worked example costs tokens on every request. A small model needs it for some chains (theme labels:
+    # 9 of 24 fit their quotes with it, 2 of 22 without) and copies it in others (prompts say which); a capable
+    # model follows the instructions and schema, so it sees the example only with a re-ask.
+    with_example = not handle.capable and prompt.show_example == "small_models"
+    messages = prompt.messages(variables, example=with_example)
     offered = sorted({s.unit_id for s in sources} if sources else allowed_unit_ids)
     record = CallRecord(chain=prompt_name, prompt_version=prompt.version, provider=handle.provider,
                         model=handle.model, unit_ids=offered)
@@ -351,6 +355,9 @@ def run_chain(
         if not errors:
             record.ok, record.evidence = True, evidence
             break
+        if not with_example:
+            with_example = True
+            messages = prompt.messages(variables, example=True)[:-1] + messages[1:]
         messages = messages + [{"role": "assistant", "content": raw or ""}, {"role": "user", "content": _reask(errors)}]
     record.usage = usage.as_dict()
     record.latency_s = round(time.perf_counter() - started, 4)

@@ -77,6 +77,22 @@ def _theme(messages):
             "sources": sorted(quotes)[:2], "insufficient_evidence": False}
 
 
+def theme_groups(messages) -> list[dict[int, str]]:
+    """Numbered quotes per "Theme n:" group of the last request (a theme_labels request)."""
+    for message in reversed(messages):
+        content = str(message.content)
+        if getattr(message, "type", "") == "human" and "Theme 1:" in content:
+            chunks = re.split(r"^Theme \d+:$", content, flags=re.M)[1:]
+            return [{int(n): html.unescape(q) for n, q in _FEEDBACK.findall(chunk)} for chunk in chunks]
+    return []
+
+
+def _themes(messages):
+    return {"themes": [{"title": words_of(group[min(group)]), "description": "Customers describe this in their own words.",
+                        "opportunity": f"How might we improve {words_of(group[min(group)], 6)}", "sources": sorted(group)[:2],
+                        "insufficient_evidence": False} for group in theme_groups(messages)]}
+
+
 def _stage(messages):
     quotes = numbered_quotes(messages)
     return {"touchpoints": [{"text": words_of(quotes[1], 5), "source": 1}], "goals": [{"text": words_of(quotes[1], 7), "source": 1}]}
@@ -84,7 +100,7 @@ def _stage(messages):
 
 def _opportunity(messages):
     quotes = numbered_quotes(messages)
-    return {"statements": [f"How might we improve {words_of(quotes[1], 6)}"]}
+    return {"statements": [f"How might we fix {words_of(quotes[1], 6)}"]}
 
 
 def _persona(messages):
@@ -100,7 +116,7 @@ def _chat(messages):
     return {"insufficient_evidence": False, "sentences": [{"text": f"Customers said: {words_of(quotes[1], 8)}.", "citations": [1]}]}
 
 
-VALID = {"ThemeLabel": _theme, "StageDetails": _stage, "OpportunityStatements": _opportunity,
+VALID = {"ThemeLabel": _theme, "ThemeLabels": _themes, "StageDetails": _stage, "OpportunityStatements": _opportunity,
          "PersonaProfile": _persona, "ChatAnswer": _chat}
 
 
@@ -123,9 +139,9 @@ class SchemaChatModel(ScriptedChatModel):
         return [c["schema"] for c in self.calls]
 
 
-def schema_handle(responders: dict[str, Callable[[Any], Any]]) -> tuple[ModelHandle, SchemaChatModel]:
+def schema_handle(responders: dict[str, Callable[[Any], Any]], capable: bool = False) -> tuple[ModelHandle, SchemaChatModel]:
     chat = SchemaChatModel(responders=responders, calls=[])
-    return ModelHandle("fake", "scripted", None, capable=False, chat=chat), chat
+    return ModelHandle("fake", "scripted-capable" if capable else "scripted", None, capable=capable, chat=chat), chat
 
 
 def read_run_logs(runs_dir: Path) -> list[dict]:

@@ -9,14 +9,14 @@ import pytest
 from assistant import api
 from assistant.draft import draft_map
 from assistant.models import JourneyMap
-from tests.draft.draft_helpers import VALID, auth_error, schema_handle
+from tests.draft.draft_helpers import VALID, auth_error, schema_handle, theme_groups, words_of
 
 SCOPE = {"source": "threadline_survey_2026.csv"}  # the survey alone keeps each draft a few seconds
 THEME_LANES = ("pain_points", "delights")
 
 
-def _draft(settings, responders):
-    handle, chat = schema_handle(responders)
+def _draft(settings, responders, capable: bool = False):
+    handle, chat = schema_handle(responders, capable)
     # Every fake here answers differently under the same model id, so each draft bypasses the answer cache.
     journey_map = draft_map(settings, handle=handle, where=SCOPE, save=False, full=True)
     units = api.units_by_id(settings)
@@ -95,3 +95,31 @@ def test_a_label_that_does_not_fit_its_quotes_is_rejected(ws_settings, title):
     assert title not in {c.text for c in themes}
     rejected = [r for r in _events(ws_settings, journey_map, "label_rejected") if r.get("text") == title]
     assert rejected and rejected[0]["chain"] == "theme_label"
+
+
+def test_a_capable_model_labels_each_lane_in_one_request_with_its_opportunities(ws_settings):
+    journey_map, chat, units = _draft(ws_settings, VALID, capable=True)
+    assert "ThemeLabels" in chat.schemas()
+    lanes = [(s, lane) for s in journey_map.stages for lane in THEME_LANES]
+    assert chat.schemas().count("ThemeLabels") + chat.schemas().count("ThemeLabel") <= len(lanes)
+    llm = [c for c in _theme_claims(journey_map) if c.origin == "llm"]
+    assert len(llm) > chat.schemas().count("ThemeLabels") + chat.schemas().count("ThemeLabel")  # several labels per request
+    for claim in llm:  # each label cites its own theme's quotes, verbatim
+        assert claim.evidence and all(units[ev.unit_id].text[ev.start:ev.end] == ev.quote for ev in claim.evidence)
+        assert {ev.unit_id for ev in claim.evidence} <= set(claim.unit_ids)
+    written = [o for s in journey_map.stages for o in s.opportunities if o.origin == "llm"]
+    from_labels = [o for o in written if o.text.startswith("How might we improve")]  # the lane answers' wording
+    assert from_labels and chat.schemas().count("OpportunityStatements") == len(written) - len(from_labels)
+
+
+def test_a_batched_label_citing_another_themes_quotes_falls_back(ws_settings):
+    def swapped(messages):  # every label cites the first theme's quotes
+        groups = theme_groups(messages)
+        first = sorted(groups[0])[:1]
+        return {"themes": [{"title": words_of(groups[0][first[0]]), "description": "x", "opportunity": "", "sources": first,
+                            "insufficient_evidence": False} for _ in groups]}
+
+    journey_map, chat, _ = _draft(ws_settings, {**VALID, "ThemeLabels": swapped}, capable=True)
+    assert "ThemeLabels" in chat.schemas()
+    rejected = [r for r in _events(ws_settings, journey_map, "label_rejected") if r["chain"] == "theme_labels"]
+    assert rejected and all(r["reason"] == "cites quotes of another theme" for r in rejected)

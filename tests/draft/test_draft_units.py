@@ -71,7 +71,7 @@ def test_cost_estimate():
     free = ModelHandle("local", "smol", None, capable=False)
     paid = ModelHandle("openai", "gpt", None, capable=True, price_in_per_m=1.0, price_out_per_m=4.0)
     calls = cost.planned_calls(8)
-    assert calls == 8 * (2 * max(LLM_THEMES_PER_LANE.values()) + 1 + OPPORTUNITY_PAIN_POINTS) + cost.MAX_PERSONAS
+    assert calls == 8 * (2 * LLM_THEMES_PER_LANE["small"] + 1 + OPPORTUNITY_PAIN_POINTS) + cost.MAX_PERSONAS
     est = cost.estimate(8, paid)
     assert est["calls"] == calls
     assert est["input_tokens"] == calls * cost.TOKENS_IN_PER_CALL and est["output_tokens"] == calls * cost.TOKENS_OUT_PER_CALL

@@ -21,18 +21,21 @@ def test_every_shipped_prompt_loads_and_its_example_fits_its_output_model():
 
 
 def test_messages_are_system_example_then_request():
-    prompt = load_prompt("opportunity")
-    msgs = prompt.messages({"pain_point": "Late parcels", "evidence": '<feedback n="1">late</feedback>'})
+    prompt = load_prompt("theme_label")
+    variables = {"stage": "Delivery", "polarity": "pain point", "evidence": '<feedback n="1">late</feedback>'}
+    msgs = prompt.messages(variables)
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
-    assert "Late parcels" in msgs[-1]["content"] and "How might we" in msgs[2]["content"]
+    assert "late</feedback>" in msgs[-1]["content"] and "Late or lost parcels" in msgs[2]["content"]
+    lean = prompt.messages(variables, example=False)
+    assert [m["role"] for m in lean] == ["system", "user"] and lean[-1] == msgs[-1]
 
 
 def test_missing_and_unknown_variables_fail_loudly():
-    prompt = load_prompt("opportunity")
+    prompt = load_prompt("theme_label")
     with pytest.raises(PromptError, match="missing variable"):
-        prompt.render({"pain_point": "x"})
+        prompt.render({"stage": "x", "polarity": "pain point"})
     with pytest.raises(PromptError, match="unknown variable"):
-        prompt.render({"pain_point": "x", "evidence": "y", "tone": "z"})
+        prompt.render({"stage": "x", "polarity": "pain point", "evidence": "y", "tone": "z"})
 
 
 def _write(folder, name, **changes):

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.errors import LLMCallError, StructuredOutputError
 from assistant.llm.outputs import ChatAnswer, ThemeLabel
-from assistant.llm.prompts import render_sources
+from assistant.llm.prompts import load_prompt, render_sources
 from assistant.llm.structured import RetryPolicy, run_chain, run_many
 from assistant.workspace import RunLog
 from pydantic import BaseModel, ConfigDict
@@ -53,6 +53,25 @@ def test_invalid_json_is_reasked_with_the_error(fake_chat, fake_handle, sources,
     assert "not valid JSON" in reask and "corrected JSON" in reask
     assert fake_chat.history[1]["messages"][-2].content == '{"title": "Checkout'
     assert "temperature" not in fake_chat.history[0]["kwargs"] and fake_chat.history[1]["kwargs"]["temperature"] == 0.5
+
+
+def test_a_capable_model_sees_the_worked_example_only_when_reasked(fake_chat, sources, units, run_log):
+    from assistant.llm.providers import ModelHandle
+
+    capable = ModelHandle("fake", "scripted-capable", None, capable=True, chat=fake_chat)
+    fake_chat.enqueue(['{"title": "Checkout', GOOD])
+    _, record = theme(capable, sources, units, run_log)
+    first, reask = (call["messages"] for call in fake_chat.history)
+    assert [m.type for m in first] == ["system", "human"] and "checkout page froze" in first[-1].content
+    assert [m.type for m in reask] == ["system", "human", "ai", "human", "ai", "human"]
+    assert "Late or lost parcels" in reask[2].content and reask[3].content == first[-1].content
+    assert record.ok and len(record.attempts) == 2
+
+
+def test_a_small_model_sees_the_worked_example_from_the_first_try(fake_chat, fake_handle, sources, units, run_log):
+    fake_chat.enqueue([GOOD])
+    theme(fake_handle, sources, units, run_log)
+    assert [m.type for m in fake_chat.history[0]["messages"]] == ["system", "human", "ai", "human"]
 
 
 def test_citation_out_of_range_is_reasked(fake_chat, fake_handle, sources, units, run_log):
@@ -160,7 +179,7 @@ def test_run_log_records_every_attempt_without_keys(fake_chat, fake_handle, sour
     records = run_log.records()
     assert [r["attempt"] for r in records] == [1, 2]
     first = records[0]
-    assert first["chain"] == "theme_label" and first["prompt_version"] == 1
+    assert first["chain"] == "theme_label" and first["prompt_version"] == load_prompt("theme_label").version
     assert first["provider"] == "fake" and first["model"] == "scripted"
     assert first["unit_ids"] == ["u_a1", "u_b2", "u_c3"]
     assert first["tokens_in"] == 50 and first["tokens_out"] == 10 and first["latency_s"] >= 0
