@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Sequence, TypeVar
 from urllib.parse import urlparse
@@ -37,8 +36,7 @@ from vectorstore.records import (
 if TYPE_CHECKING:
     from vectorstore.hybrid import FusionParams
 
-EMBED_BATCH = 2048  # units per write of precomputed vectors
-WRITE_BATCH = 256  # units embedded, then written while the next batch is embedded
+EMBED_BATCH = 2048  # units embedded per call: large enough for length-sorted batching to pay off
 READ_PAGE = 5000
 REVISION_ID = "__revision__"
 REBUILD_HINT = "rebuild the index with `journey ingest --rebuild PATH...`"
@@ -239,31 +237,15 @@ class FeedbackStore:
         return len(stale)
 
     def _add(self, units: Sequence[FeedbackUnit], vectors: np.ndarray | None = None) -> None:
-        if vectors is not None:
-            for begin in range(0, len(units), EMBED_BATCH):
-                self._upsert(units[begin : begin + EMBED_BATCH], vectors[begin : begin + EMBED_BATCH])
-            return
-        # Chroma writes batch k on a writer thread while batch k+1 is embedded (onnxruntime and Chroma's
-        # Rust core both release the GIL). Sorting by length first keeps each batch's padding small.
-        ordered = sorted(units, key=lambda u: len(u.text))
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write") as writer:
-            pending: Future | None = None
-            for begin in range(0, len(ordered), WRITE_BATCH):
-                chunk = ordered[begin : begin + WRITE_BATCH]
-                chunk_vectors = self.embedder.embed([u.text for u in chunk])
-                if pending is not None:
-                    pending.result()  # a failed write stops the ingest here, before more is embedded
-                pending = writer.submit(self._upsert, chunk, chunk_vectors)
-            if pending is not None:
-                pending.result()
-
-    def _upsert(self, units: Sequence[FeedbackUnit], vectors: np.ndarray) -> None:
-        self.collection.upsert(
-            ids=[u.id for u in units],
-            embeddings=np.asarray(vectors, dtype=np.float32),
-            documents=[u.text for u in units],
-            metadatas=[unit_metadata(u) for u in units],
-        )
+        for begin in range(0, len(units), EMBED_BATCH):
+            chunk = units[begin : begin + EMBED_BATCH]
+            chunk_vectors = self.embedder.embed([u.text for u in chunk]) if vectors is None else vectors[begin : begin + EMBED_BATCH]
+            self.collection.upsert(
+                ids=[u.id for u in chunk],
+                embeddings=np.asarray(chunk_vectors, dtype=np.float32),
+                documents=[u.text for u in chunk],
+                metadatas=[unit_metadata(u) for u in chunk],
+            )
 
     def _refresh_metadata(self, units: Sequence[FeedbackUnit], existing: Mapping[str, tuple[dict[str, Any], Any]]) -> None:
         """Rewrite unit-derived metadata that changed (labels are kept; vanished keys are removed)."""
