@@ -12,8 +12,9 @@ Two drafts run on the same ingested corpus:
 
 - the small-model path (the local default; with the real local model in a full run, with a
   scripted fake in --quick), whose tokens give the ratio to the baseline;
-- the capable-model path (what a draft with OpenAI does: more model-written theme labels),
-  run with a scripted fake, whose tokens give the cost per draft at published OpenAI prices.
+- the capable-model path (what a draft with OpenAI does: up to 4 model-written theme labels per
+  lane, each lane labelled in one request with its opportunities, worked examples only on a
+  re-ask), run with a scripted fake, whose tokens give the cost per draft at published OpenAI prices.
 
 The naive baseline sends, for each stage, ONE prompt with the stage-details instructions and
 every unit the draft assigned to that stage (full text, numbered feedback blocks) and a schema
