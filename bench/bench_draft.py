@@ -34,9 +34,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from bench.machine import machine_info  # noqa: E402
+from bench.runner import table_row  # noqa: E402
 sys.path.insert(0, str(ROOT))
 
 SHARED = Path(os.environ.get("JOURNEY_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -303,18 +306,7 @@ def summary_rows(report: dict) -> list[dict]:
     return out
 
 
-def _row(measure: str, value: str, baseline: str, target: str, met, limited_by: str) -> dict:
-    return {"area": "draft", "measure": measure, "value": value, "baseline": baseline, "target": target,
-            "met": met, "limited_by": limited_by}
-
-
-def _machine() -> dict:
-    try:
-        from bench.machine import machine_info
-
-        return machine_info()
-    except ImportError:
-        return {"cores": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+_row = partial(table_row, "draft")
 
 
 def main() -> None:
@@ -333,7 +325,7 @@ def main() -> None:
     if args.draft:
         print(json.dumps(draft_workspace(args.draft, not args.no_llm)))
         return
-    machine = _machine()
+    machine = machine_info()
     sizes, use_llm = (["sample"], False) if args.quick else (args.sizes, not args.no_llm)
     rows = []
     for size in sizes:

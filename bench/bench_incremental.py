@@ -21,7 +21,6 @@ import csv
 import json
 import math
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.machine import machine_info  # noqa: E402
 SHARED = Path(os.environ.get("JOURNEY_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = ROOT / "bench" / "results"
 ADDED_SHARE = 0.05
@@ -192,15 +192,6 @@ def table(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _machine() -> dict:
-    try:
-        from bench.machine import machine_info
-
-        return machine_info()
-    except ImportError:
-        return {"cores": os.cpu_count(), "loadavg_at_start": list(os.getloadavg()), "python": platform.python_version()}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", nargs="*", default=["sample"], help="'sample' and/or unit counts (e.g. 10000)")
@@ -212,7 +203,7 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one, not args.no_llm)))
         return
-    machine = _machine()
+    machine = machine_info()
     sizes, use_llm = (["sample"], False) if args.quick else (args.sizes, not args.no_llm)
     runs = []
     for size in sizes:

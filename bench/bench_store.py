@@ -25,12 +25,12 @@ import csv
 import json
 import os
 import random
-import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Iterator
 
@@ -38,6 +38,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 ROOT = Path(__file__).resolve().parents[1]
+from bench.machine import machine_info  # noqa: E402
+from bench.runner import table_row  # noqa: E402
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
@@ -77,16 +79,6 @@ def percentile(values: list[float], q: float) -> float:
 
 def open_store(home: Path, embedder, name: str, chroma_url: str | None = None) -> FeedbackStore:
     return FeedbackStore.from_settings(Settings(home=home, collection=name, chroma_url=chroma_url), embedder=embedder)
-
-
-def machine() -> dict:
-    try:
-        from bench.machine import machine_info
-    except ImportError:  # run as a plain script from another folder
-        import platform
-
-        return {"cores": len(os.sched_getaffinity(0)), "loadavg_at_start": list(os.getloadavg()), "python": platform.python_version()}
-    return machine_info()
 
 
 # --- (a) ingest ---------------------------------------------------------------------------
@@ -455,8 +447,7 @@ def markdown(r: dict) -> str:
     return "\n".join(lines)
 
 
-def _row(measure: str, value: str, baseline: str = "", target: str = "", met: bool | None = None, limited_by: str = "") -> dict:
-    return {"area": "retrieval", "measure": measure, "value": value, "baseline": baseline, "target": target, "met": met, "limited_by": limited_by}
+_row = partial(table_row, "retrieval")
 
 
 def _smoke(row: dict) -> dict:
@@ -522,7 +513,7 @@ def main() -> None:
     args = parser.parse_args()
     n_train, n_test, n_lat, n_ingest, chunk = (1000, 100, 30, 300, 100) if args.quick else (None, None, 200, 3600, 300)
     sizes = args.sizes or ([1000, 5000] if args.quick else [0, 100_000, 1_000_000])  # 0: every real train row
-    report: dict = {"quick": args.quick, "machine": machine()}
+    report: dict = {"quick": args.quick, "machine": machine_info()}
     train = read_rows("train.csv")
     train = random.Random(5).sample(train, n_train) if n_train else train
     tag = f"train{len(train)}s5" if n_train else "train"

@@ -26,16 +26,18 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import re
 import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+from bench.machine import machine_info  # noqa: E402
+from bench.runner import table_row  # noqa: E402
 sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results"
@@ -284,18 +286,7 @@ def _limited_by(run_: dict) -> str:
             f"{run_.get('example_tokens', 0):,} of all tokens" + (f" (ratio {without:.2f} without them)" if without is not None else ""))
 
 
-def _row(measure: str, value: str, baseline: str, target: str, met, limited_by: str) -> dict:
-    return {"area": "tokens", "measure": measure, "value": value, "baseline": baseline, "target": target,
-            "met": met, "limited_by": limited_by}
-
-
-def _machine() -> dict:
-    try:
-        from bench.machine import machine_info
-
-        return machine_info()
-    except ImportError:
-        return {"cores": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+_row = partial(table_row, "tokens")
 
 
 def main() -> None:
@@ -304,7 +295,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="re-ingest the sample corpus even when cached")
     parser.add_argument("--out", type=Path, help="JSON report path (default bench/results/tokens[-quick].json)")
     args = parser.parse_args()
-    machine = _machine()
+    machine = machine_info()
     report = {"machine": machine, **run(args.quick, args.rebuild)}
     out = args.out or RESULTS / f"tokens{'-quick' if args.quick else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,12 @@ COLUMNS = ("area", "measure", "value", "baseline", "target", "met", "limited_by"
 HEADERS = ("area", "measure", "value", "baseline (same run)", "target", "met", "limited by")
 
 
+def table_row(area: str, measure: str, value: str, baseline: str = "", target: str = "", met: bool | None = None,
+              limited_by: str = "") -> dict:
+    """One row of the shared table, in COLUMNS order."""
+    return dict(zip(COLUMNS, (area, measure, value, baseline, target, met, limited_by)))
+
+
 @dataclass
 class AreaRun:
     area: str
