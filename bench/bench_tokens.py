@@ -16,9 +16,11 @@ Two drafts run on the same ingested corpus:
   lane, each lane labelled in one request with its opportunities, worked examples only on a
   re-ask), run with a scripted fake, whose tokens give the cost per draft at published OpenAI prices.
 
-The naive baseline sends, for each stage, ONE prompt with the stage-details instructions and
-every unit the draft assigned to that stage (full text, numbered feedback blocks) and a schema
-without citation enums (which makes the baseline smaller, so the ratio is conservative).
+The naive baseline sends, for each stage, ONE prompt with the stage-details instructions (no worked
+example) and every unit the draft assigned to that stage (full text, numbered feedback blocks) and
+a schema without citation enums (which makes the baseline smaller, so the ratio is conservative).
+The literal reading, every unit of the corpus in each stage's prompt (a naive tool has no stage
+assignment to lean on), is reported beside it; the target is judged on the stricter one.
 """
 
 from __future__ import annotations
@@ -199,16 +201,21 @@ def naive_baseline(settings, stages: dict[str, list[str]]) -> dict:
     descriptions = {s.name: s.description for s in load_stage_set("b2c").stages}
     prompt = load_prompt("stage_details", settings)
     schema = response_format(StageDetails, grammar_schema(StageDetails))
-    per_stage = {}
+    per_stage, every_unit = {}, render_sources([Source(u.id, u.text) for u in units.values() if u.is_evidence])
+    all_units_tokens = 0
     for stage, unit_ids in stages.items():
         if not unit_ids:
             continue
+        variables = {"stage": stage, "stage_description": descriptions.get(stage, "")}
         evidence = render_sources([Source(i, units[i].text) for i in unit_ids])
-        messages = prompt.messages({"stage": stage, "stage_description": descriptions.get(stage, ""), "evidence": evidence})
+        messages = prompt.messages({**variables, "evidence": evidence}, example=False)
         per_stage[stage] = {"units": len(unit_ids), "prompt_tokens": message_tokens(messages), "schema_tokens": schema_tokens(schema)}
+        all_units_tokens += message_tokens(prompt.messages({**variables, "evidence": every_unit}, example=False))
     return {"per_stage": per_stage, "tokens": sum(s["prompt_tokens"] for s in per_stage.values()),
             "schema_tokens": sum(s["schema_tokens"] for s in per_stage.values()),
-            "units": sum(s["units"] for s in per_stage.values())}
+            "units": sum(s["units"] for s in per_stage.values()),
+            # the literal reading: every unit of the corpus in each stage's prompt (no stage assignment to lean on)
+            "all_units": {"units": sum(u.is_evidence for u in units.values()), "tokens": all_units_tokens}}
 
 
 def local_handle(settings, recorder):
@@ -242,6 +249,7 @@ def run(quick: bool, rebuild: bool = False) -> dict:
     naive = naive_baseline(settings, small["stages"])
     for result in (small, capable):
         result["ratio_to_naive"] = round(result["tokens_sent"] / naive["tokens"], 4) if naive["tokens"] else None
+        result["ratio_to_all_units"] = round(result["tokens_sent"] / naive["all_units"]["tokens"], 4) if naive["all_units"]["tokens"] else None
         with_schema = naive["tokens"] + naive["schema_tokens"]
         result["ratio_with_schemas"] = round((result["tokens_sent"] + result["schema_tokens"]) / with_schema, 4) if with_schema else None
         # what-if, for whoever tunes the prompts: the same requests without their worked-example turn
@@ -261,10 +269,14 @@ def summary_rows(report: dict) -> list[dict]:
         run_ = report[key]
         how = "scripted model" if run_["model"].startswith("scripted") else f"local model {run_['model']}"
         ratio = run_["ratio_to_naive"]
+        every = naive.get("all_units")
+        literal = (f"; {run_['ratio_to_all_units']:.2f} vs every unit in each stage prompt ({every['units']} units: {every['tokens']:,} tokens)"
+                   if every and run_.get("ratio_to_all_units") is not None else "")
+        # met is judged on the stricter baseline: stage prompts holding only the units our analysis assigned
         rows.append(_row(f"prompt tokens per draft, sample corpus, {label} ({how}, {run_['requests']} requests)",
                          f"{run_['tokens_sent']:,} tokens (ratio {ratio:.2f}; with schemas {run_['ratio_with_schemas']:.2f})",
-                         f"naive one prompt per stage ({naive['units']} units): {naive['tokens']:,} tokens", f"ratio <= {TARGET_RATIO}",
-                         ratio is not None and ratio <= TARGET_RATIO, _limited_by(run_)))
+                         f"naive one prompt per stage with its assigned units ({naive['units']} units): {naive['tokens']:,} tokens{literal}",
+                         f"ratio <= {TARGET_RATIO}", ratio is not None and ratio <= TARGET_RATIO, _limited_by(run_)))
     cost = report["cost"]
     usd = cost["usd"].get(COST_MODEL)
     if usd is not None:
