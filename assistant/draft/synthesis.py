@@ -106,7 +106,7 @@ class Synthesizer:
 
     # --- themes -------------------------------------------------------------------------
 
-    def lane_claims(self, stage: str, polarity: str, themes: Sequence["ThemeInput"], total_respondents: int,
+    def lane_claims(self, stage: str, polarity: str, themes: Sequence[ThemeInput], total_respondents: int,
                     batch: bool = False) -> list[tuple[Claim, str | None]]:
         """Pain points or delights of one stage lane: a claim per theme, and for a pain point the model's
         "How might we" opportunity when it fits the quotes (None otherwise).
@@ -124,11 +124,11 @@ class Synthesizer:
                                               ThemeLabel, sources[t.claim_id]) for t in labelled}
         return [self._theme_claim(t, kind, sources[t.claim_id], answers.get(t.claim_id), total_respondents) for t in themes]
 
-    def _theme_sources(self, theme: "ThemeInput") -> list[Source]:
+    def _theme_sources(self, theme: ThemeInput) -> list[Source]:
         reps = [self.units[i] for i in theme.representatives if i in self.units][:MAX_SOURCES] or [self.units[theme.members[0]]]
         return [Source(unit_id=u.id, quote=best_sentence(u.text, theme.keywords)) for u in reps]
 
-    def _label_lane(self, stage: str, kind: str, themes: Sequence["ThemeInput"], sources: dict[str, list[Source]]) -> dict[str, Any]:
+    def _label_lane(self, stage: str, kind: str, themes: Sequence[ThemeInput], sources: dict[str, list[Source]]) -> dict[str, Any]:
         """One theme_labels request for several themes; {claim_id: (label, evidence) or None} per theme."""
         flat: list[Source] = []
         blocks, ranges = [], []
@@ -154,7 +154,7 @@ class Synthesizer:
             out[theme.claim_id] = (label, {path[len(prefix):]: ev for path, ev in evidence.items() if path.startswith(prefix)})
         return out
 
-    def _theme_claim(self, theme: "ThemeInput", kind: str, sources: list[Source], answer, total_respondents: int) -> tuple[Claim, str | None]:
+    def _theme_claim(self, theme: ThemeInput, kind: str, sources: list[Source], answer, total_respondents: int) -> tuple[Claim, str | None]:
         common = dict(units=self.units, keywords=theme.keywords, confidence=theme.confidence, total_respondents=total_respondents)
         if answer is not None and not answer[0].insufficient_evidence and len(answer[0].title.split()) >= 2 \
                 and self._fits(answer[0].title, [e.quote for e in answer[1].values()], "theme_label"):
