@@ -25,8 +25,6 @@ import csv
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +37,7 @@ from langchain_core.embeddings import Embeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 from bench.machine import machine_info  # noqa: E402
+from bench.servers import ChromaServer  # noqa: E402
 from bench.runner import table_row  # noqa: E402
 sys.path.insert(0, str(ROOT))
 
@@ -263,42 +262,15 @@ def index_timings(store: FeedbackStore, home: Path) -> dict:
     return {"build_s": json.loads(record.read_text())["build_s"], "reload_from_disk_s": time.perf_counter() - start}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def chroma_server(path: Path) -> Iterator[str]:
     """`chroma run` on 127.0.0.1 serving `path`; yields its URL."""
-    import httpx
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = path.parent / "server.log"
-    with log.open("a") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("chroma")), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    server = ChromaServer(path.parent, db=path, start_timeout_s=120)
+    server.start()
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run did not come up: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield url
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
 
 
 def latency_filters(store: FeedbackStore, category: str) -> dict[str, dict]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections import defaultdict
 from pathlib import Path
 
@@ -10,14 +9,9 @@ import pytest
 
 from assistant import api
 from tests.mapfixtures import make_map, make_units
+from tests.servers import free_port  # noqa: F401  (used by the UI tests)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "assistant" / "samples" / "clothing"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def seed_workspace(settings) -> None:
