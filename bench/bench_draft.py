@@ -38,9 +38,9 @@ from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 from bench.machine import machine_info  # noqa: E402
 from bench.runner import table_row  # noqa: E402
-sys.path.insert(0, str(ROOT))
 
 SHARED = Path(os.environ.get("JOURNEY_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = ROOT / "bench" / "results"

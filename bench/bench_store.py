@@ -36,10 +36,10 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 from bench.machine import machine_info  # noqa: E402
 from bench.servers import ChromaServer  # noqa: E402
 from bench.runner import table_row  # noqa: E402
-sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
 from assistant.models import FeedbackUnit, Locator, unit_id_for  # noqa: E402

@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 from bench.machine import machine_info  # noqa: E402
 from bench.runner import table_row  # noqa: E402
-sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results"
 TARGET_RATIO = 0.3
