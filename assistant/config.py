@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
     max_reasks: int = Field(default=2, ge=0, le=10, description="Re-asks after a validation failure before a chain gives up.")
     llm_classifier: Optional[bool] = Field(default=None, description="Use the LLM to classify stages; default on for openai.")
+    llm_capable: Optional[bool] = Field(
+        default=None,
+        description="Treat the model as capable: lanes labelled in one request with their opportunities, up to 4 model-written "
+        "themes per lane, model-written touchpoints and goals, worked examples only on a re-ask. Default on for openai, "
+        "off for local and openai-compatible (turn it on for a strong model behind Ollama or vLLM).",
+    )
     cost_confirm_usd: float = Field(default=1.0, ge=0, description="Ask before a paid run estimated above this many dollars.")
 
     # embeddings and store

@@ -16,6 +16,11 @@ from assistant.models import AttributeCount, EmotionSummary, FeedbackUnit, Perso
 # Largest themes per stage lane that get model-written labels; the long tail keeps extractive ones.
 # A small local model writes few labels (each costs seconds on a CPU); a capable remote one writes more.
 LLM_THEMES_PER_LANE = {"small": 1, "capable": 4}
+# Touchpoints and goals written by the model. The default small model copies whole quotes into them
+# ("The checkout page froze twice when I entered my card details." as a touchpoint and as a goal): none of
+# the 36 items it wrote for the sample corpus and bench_llm.py's inputs named a channel or a goal, so a
+# small model's stages get the extractive ones and the request (about 275 tokens a stage) is not sent.
+LLM_STAGE_DETAILS = {"small": False, "capable": True}
 OPPORTUNITY_PAIN_POINTS = 2  # pain points per stage that get "How might we" opportunities
 PERSONA_ATTRIBUTE_KEYS = 4
 
@@ -96,7 +101,8 @@ def _build_stage(order: int, definition, themes: list[Any], stage_of: dict, vale
             written[claim.id] = opportunity
     stage_keywords = [k for t in themes for k in t.keywords[:2]]
     detail_ids = [i for t in sorted(themes, key=lambda t: -len(t.unit_ids)) for i in t.representative_ids[:2]] or unit_ids
-    touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key)
+    touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key,
+                                             use_llm=LLM_STAGE_DETAILS[_size(synth)])
     opportunities = []
     for n, pain in enumerate(lanes["pain_points"][:OPPORTUNITY_PAIN_POINTS], 1):
         opportunities += synth.opportunities(pain, f"op-{key}-{n}", _impact(pain.prevalence.respondents, total_respondents), written.get(pain.id))
@@ -105,8 +111,12 @@ def _build_stage(order: int, definition, themes: list[Any], stage_of: dict, vale
                  opportunities=opportunities, emotion=emotion_summary(unit_ids, valence_of, emotion_of, units))
 
 
+def _size(synth: Synthesizer) -> str:
+    return "capable" if getattr(synth.handle, "capable", False) else "small"
+
+
 def themes_per_lane(synth: Synthesizer) -> int:
-    return LLM_THEMES_PER_LANE["capable" if getattr(synth.handle, "capable", False) else "small"]
+    return LLM_THEMES_PER_LANE[_size(synth)]
 
 
 def _impact(respondents: int, total: int) -> str:

@@ -29,7 +29,7 @@ PUBLISHED_PRICES = OPENAI_PRICES  # one table: the provider layer uses it for pr
 def planned_calls(n_stages: int) -> int:
     """Upper bound on chain calls: per stage, theme labels (a capable model labels each lane in one request and writes
     the opportunities with them; a small one labels LLM_THEMES_PER_LANE["small"] theme per lane and asks for
-    opportunities apart), stage details; plus personas."""
+    opportunities apart), stage details (sent for a capable model only); plus personas."""
     per_stage = 2 * LLM_THEMES_PER_LANE["small"] + 1 + OPPORTUNITY_PAIN_POINTS
     return n_stages * per_stage + MAX_PERSONAS
 

@@ -171,13 +171,15 @@ class Synthesizer:
 
     # --- stages -------------------------------------------------------------------------
 
-    def stage_details(self, stage: str, description: str, unit_ids: Sequence[str], keywords: Sequence[str], prefix: str) -> tuple[list[Claim], list[Claim]]:
-        """(touchpoints, goals) of a stage, each an inferred claim citing one quote."""
+    def stage_details(self, stage: str, description: str, unit_ids: Sequence[str], keywords: Sequence[str], prefix: str,
+                      use_llm: bool = True) -> tuple[list[Claim], list[Claim]]:
+        """(touchpoints, goals) of a stage, each a claim citing one quote: model-written when use_llm, else extractive."""
         reps = [self.units[i] for i in unit_ids[:MAX_SOURCES] if i in self.units]
         if not reps:
             return [], []
         sources = [Source(unit_id=u.id, quote=best_sentence(u.text, keywords)) for u in reps]
-        answer = self.chain("stage_details", {"stage": stage, "stage_description": description, "evidence": render_sources(sources)}, StageDetails, sources)
+        answer = self.chain("stage_details", {"stage": stage, "stage_description": description, "evidence": render_sources(sources)},
+                            StageDetails, sources) if use_llm else None
         touchpoints = goals = []
         if answer is not None:
             details, evidence = answer

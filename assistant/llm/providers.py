@@ -57,13 +57,19 @@ def _chat_openai(settings: Any, model: str, base_url: str | None, api_key: Secre
     )
 
 
+def _capable(settings: Any, default: bool) -> bool:
+    """settings.llm_capable when set, else the provider's default."""
+    chosen = getattr(settings, "llm_capable", None)
+    return default if chosen is None else bool(chosen)
+
+
 def _local(settings: Any) -> ModelHandle:
     from assistant.llm import local_server
 
     base_url = local_server.ensure_server(settings) + "/v1"
     model = settings.llm_model or local_server.config_from_settings(settings).gguf.stem
     chat = _chat_openai(settings, model, base_url, SecretStr("local"))
-    return ModelHandle("local", model, base_url, capable=False, concurrency=settings.llm_parallel, chat=chat)
+    return ModelHandle("local", model, base_url, capable=_capable(settings, False), concurrency=settings.llm_parallel, chat=chat)
 
 
 def _openai(settings: Any) -> ModelHandle:
@@ -72,7 +78,7 @@ def _openai(settings: Any) -> ModelHandle:
     model = settings.llm_model or OPENAI_DEFAULT_MODEL
     price_in, price_out = OPENAI_PRICES.get(model, (0.0, 0.0))
     chat = _chat_openai(settings, model, settings.llm_base_url, settings.openai_api_key)
-    return ModelHandle("openai", model, settings.llm_base_url, capable=True, price_in_per_m=price_in,
+    return ModelHandle("openai", model, settings.llm_base_url, capable=_capable(settings, True), price_in_per_m=price_in,
                        price_out_per_m=price_out, concurrency=settings.llm_concurrency, grammar_limits=False, chat=chat)
 
 
@@ -83,7 +89,7 @@ def _openai_compatible(settings: Any) -> ModelHandle:
         raise ConfigError("provider 'openai-compatible' needs a model name: set JOURNEY_LLM_MODEL")
     key = settings.llm_api_key or SecretStr("not-needed")  # most local servers ignore the key
     chat = _chat_openai(settings, settings.llm_model, settings.llm_base_url, key)
-    return ModelHandle("openai-compatible", settings.llm_model, settings.llm_base_url, capable=False,
+    return ModelHandle("openai-compatible", settings.llm_model, settings.llm_base_url, capable=_capable(settings, False),
                        concurrency=settings.llm_concurrency, chat=chat)
 
 

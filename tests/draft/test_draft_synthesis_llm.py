@@ -55,12 +55,27 @@ def test_valid_answers_make_llm_claims_citing_the_offered_quotes(valid_draft):
     assert journey_map.usage.get("input_tokens", 0) > 0
 
 
-def test_valid_answers_reach_every_chain(valid_draft):
+def test_valid_answers_reach_every_chain_a_small_model_is_sent(valid_draft):
     journey_map, chat, _ = valid_draft
-    assert {"ThemeLabel", "StageDetails", "OpportunityStatements", "PersonaProfile"} <= set(chat.schemas())
-    assert any(c.origin == "llm" for s in journey_map.stages for c in s.touchpoints)
+    assert {"ThemeLabel", "OpportunityStatements", "PersonaProfile"} <= set(chat.schemas())
     assert any(o.origin == "llm" for s in journey_map.stages for o in s.opportunities)
     assert any(p.origin == "llm" and p.name == "Test persona" for p in journey_map.personas)
+
+
+def test_a_small_model_is_not_asked_for_touchpoints_and_goals(valid_draft):
+    journey_map, chat, units = valid_draft
+    assert "StageDetails" not in chat.schemas()
+    details = [c for s in journey_map.stages for c in (*s.touchpoints, *s.goals)]
+    assert details and {c.origin for c in details} == {"extractive"}
+    for claim in details:  # extractive items still cite their units verbatim
+        assert claim.evidence and all(units[ev.unit_id].text[ev.start:ev.end] == ev.quote for ev in claim.evidence)
+
+
+def test_a_capable_model_writes_touchpoints_and_goals(ws_settings):
+    journey_map, chat, _ = _draft(ws_settings, VALID, capable=True)
+    assert chat.schemas().count("StageDetails") == sum(1 for s in journey_map.stages if s.unit_ids)
+    assert any(c.origin == "llm" for s in journey_map.stages for c in s.touchpoints)
+    assert any(c.origin == "llm" for s in journey_map.stages for c in s.goals)
 
 
 @pytest.mark.parametrize("bad", [

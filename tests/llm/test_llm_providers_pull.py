@@ -31,6 +31,16 @@ def test_openai_compatible_uses_base_url_and_hides_key(settings):
     assert handle.chat.max_retries == 0
 
 
+def test_llm_capable_overrides_the_providers_default(settings, monkeypatch):
+    served = dict(home=settings.home, llm_base_url="http://127.0.0.1:11434/v1", llm_model="qwen2.5:72b")
+    assert not providers.model_handle(load_settings(**served)).capable  # a served model counts as small by default
+    assert providers.model_handle(load_settings(**served, llm_capable=True)).capable
+    monkeypatch.setenv("JOURNEY_LLM_CAPABLE", "true")
+    assert providers.model_handle(load_settings(**served)).capable
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used-0000")
+    assert not providers.model_handle(load_settings(home=settings.home, provider="openai", llm_capable=False)).capable
+
+
 def _ok(cmd):
     return subprocess.CompletedProcess(cmd, 0, "", "")
 
