@@ -102,7 +102,7 @@ def _build_stage(order: int, definition, themes: list[Any], stage_of: dict, vale
     stage_keywords = [k for t in themes for k in t.keywords[:2]]
     detail_ids = [i for t in sorted(themes, key=lambda t: -len(t.unit_ids)) for i in t.representative_ids[:2]] or unit_ids
     touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key,
-                                             use_llm=LLM_STAGE_DETAILS[_size(synth)])
+                                             use_llm=LLM_STAGE_DETAILS[_size(synth)], stage_unit_ids=unit_ids)
     opportunities = []
     for n, pain in enumerate(lanes["pain_points"][:OPPORTUNITY_PAIN_POINTS], 1):
         opportunities += synth.opportunities(pain, f"op-{key}-{n}", _impact(pain.prevalence.respondents, total_respondents), written.get(pain.id))

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from assistant.analysis.touchpoints import find_touchpoints, units_texts
 from assistant.draft.evidence import best_sentence, make_claim
 from assistant.draft.fit import MIN_FIT, MIN_SUMMARY_FIT, fits
 from assistant.errors import LLMCallError, StructuredOutputError
@@ -172,8 +173,11 @@ class Synthesizer:
     # --- stages -------------------------------------------------------------------------
 
     def stage_details(self, stage: str, description: str, unit_ids: Sequence[str], keywords: Sequence[str], prefix: str,
-                      use_llm: bool = True) -> tuple[list[Claim], list[Claim]]:
-        """(touchpoints, goals) of a stage, each a claim citing one quote: model-written when use_llm, else extractive."""
+                      use_llm: bool = True, stage_unit_ids: Sequence[str] = ()) -> tuple[list[Claim], list[Claim]]:
+        """(touchpoints, goals) of a stage, each a claim citing one quote: model-written when use_llm, else extractive.
+
+        `unit_ids` are the representative units shown to the model; extractive touchpoints count channel
+        mentions over all of `stage_unit_ids` (default: the same units)."""
         reps = [self.units[i] for i in unit_ids[:MAX_SOURCES] if i in self.units]
         if not reps:
             return [], []
@@ -185,7 +189,7 @@ class Synthesizer:
             details, evidence = answer
             touchpoints = self._points(details.touchpoints, evidence, "touchpoints", f"tp-{prefix}")
             goals = self._points(details.goals, evidence, "goals", f"gl-{prefix}")
-        return (touchpoints or self._extractive_touchpoints(unit_ids, keywords, prefix),
+        return (touchpoints or self._extractive_touchpoints(stage_unit_ids or unit_ids, keywords, prefix),
                 goals or self._extractive_goals(unit_ids, prefix))
 
     def _points(self, points, evidence: dict[str, Evidence], lane: str, prefix: str) -> list[Claim]:
@@ -199,6 +203,12 @@ class Synthesizer:
         return claims
 
     def _extractive_touchpoints(self, unit_ids: Sequence[str], keywords: Sequence[str], prefix: str) -> list[Claim]:
+        """The channels the stage's units mention most (see assistant.analysis.touchpoints), else its keywords."""
+        channels = find_touchpoints(units_texts(unit_ids, self.units))
+        if channels:
+            return [make_claim(f"tp-{prefix}-{n}", channel.label, "inferred", channel.unit_ids,
+                               [self.units[i] for i in channel.unit_ids[:2]], units=self.units, quotes=dict(channel.sentences),
+                               origin="extractive") for n, channel in enumerate(channels, 1)]
         claims = []
         for word in keywords[:3]:
             holders = [i for i in unit_ids if word.lower() in self.units[i].text.lower()]

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from assistant import api
+from assistant.analysis.touchpoints import CHANNELS
 from assistant.draft import draft_map
 from assistant.models import JourneyMap
 from tests.draft.draft_helpers import VALID, auth_error, schema_handle, theme_groups, words_of
@@ -67,6 +68,7 @@ def test_a_small_model_is_not_asked_for_touchpoints_and_goals(valid_draft):
     assert "StageDetails" not in chat.schemas()
     details = [c for s in journey_map.stages for c in (*s.touchpoints, *s.goals)]
     assert details and {c.origin for c in details} == {"extractive"}
+    assert any(c.text in CHANNELS for s in journey_map.stages for c in s.touchpoints)  # channels the units name
     for claim in details:  # extractive items still cite their units verbatim
         assert claim.evidence and all(units[ev.unit_id].text[ev.start:ev.end] == ev.quote for ev in claim.evidence)
 
