@@ -43,6 +43,11 @@ REBUILD_HINT = "rebuild the index with `journey ingest --rebuild PATH...`"
 T = TypeVar("T")
 
 
+def _reading_order(unit: FeedbackUnit) -> tuple:
+    """Sort key: source, then position in the source."""
+    return (unit.source, unit.locator.index, unit.locator.part, unit.locator.char_start, unit.id)
+
+
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for begin in range(0, len(items), size):
         yield items[begin : begin + size]
@@ -322,8 +327,18 @@ class FeedbackStore:
 
     def all_units(self, where: Mapping[str, Any] | None = None) -> list[FeedbackUnit]:
         """Every unit (matching `where`), ordered by source and position in the source."""
-        units = [unit_from_metadata(meta) for meta, _ in self._records_where(where).values()]
-        return sorted(units, key=lambda u: (u.source, u.locator.index, u.locator.part, u.locator.char_start, u.id))
+        return sorted((unit_from_metadata(meta) for meta, _ in self._records_where(where).values()), key=_reading_order)
+
+    def units_with_vectors(self, where: Mapping[str, Any] | None = None) -> tuple[list[FeedbackUnit], np.ndarray]:
+        """`all_units(where)` and their stored vectors (row i is unit i's), read in one paged pass."""
+        units: list[FeedbackUnit] = []
+        pages = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
+        for page in self._pages(where, ["metadatas", "embeddings"]):
+            units += [unit_from_metadata(meta) for meta in page["metadatas"]]
+            if len(page["ids"]):
+                pages.append(np.asarray(page["embeddings"], dtype=np.float32))
+        order = sorted(range(len(units)), key=lambda row: _reading_order(units[row]))
+        return [units[row] for row in order], np.vstack(pages)[order]
 
     def get_embeddings(self, ids: Sequence[str]) -> np.ndarray:
         """Stored vectors of these ids, in order, as a (len(ids), dimension) float32 array."""

@@ -63,13 +63,15 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
 
     # 1. The corpus in scope, and the vectors stored at ingest (nothing is embedded twice).
     with clock.phase("load"):
-        all_units = store.all_units(where)
+        all_units, all_vectors = store.units_with_vectors(where)
         units = {u.id: u for u in all_units}
-        evidence_units = [u for u in all_units if u.is_evidence]
-        if not evidence_units:
+        evidence_rows = [row for row, u in enumerate(all_units) if u.is_evidence]
+        if not evidence_rows:
             raise JourneyError("no feedback in scope to draft from; ingest files with `journey ingest PATH` (or loosen --where)")
+        evidence_units = [all_units[row] for row in evidence_rows]
         ids = [u.id for u in evidence_units]
-        vectors = store.get_embeddings(ids)
+        vectors = all_vectors[evidence_rows]
+        del all_vectors  # interviewer/agent turns' vectors are not needed past this point
         cache = AnalysisCache.open(settings, stage_set, store.embedder.name, where, fresh=full, run_log=run_log)
         cached = {u.id: cache.known(u.id, u.text) for u in evidence_units}
         new_rows = [row for row, i in enumerate(ids) if cached[i] is None]

@@ -48,6 +48,19 @@ def test_get_units_skips_unknown_ids_and_embeddings_are_the_stored_vectors(fille
         filled_store.get_embeddings(["nope"])
 
 
+def test_units_with_vectors_reads_units_in_order_with_their_stored_vectors(filled_store, toy_embedder):
+    before = toy_embedder.texts_embedded
+    units, vectors = filled_store.units_with_vectors()
+    assert units == filled_store.all_units()
+    assert np.allclose(vectors, filled_store.get_embeddings([u.id for u in units]), atol=1e-6)
+    assert toy_embedder.texts_embedded == before  # read back, not re-embedded
+    smb, smb_vectors = filled_store.units_with_vectors(where={"m.segment": "smb"})
+    assert smb == filled_store.all_units(where={"m.segment": "smb"}) and smb
+    assert np.allclose(smb_vectors, toy_embedder.embed([u.text for u in smb]), atol=1e-6)
+    nothing, no_vectors = filled_store.units_with_vectors(where={"m.segment": "none-such"})
+    assert nothing == [] and no_vectors.shape == (0, toy_embedder.dimension)
+
+
 def test_all_units_with_filter(filled_store):
     smb = filled_store.all_units(where={"m.segment": "smb"})
     assert {u.text for u in smb} == {t for rows in corpus_units().values() for t in [u.text for u in rows if u.metadata.get("segment") == "smb"]}
