@@ -222,10 +222,13 @@ class FeedbackStore:
         self._bump_revision(settled=False)
         existing = self._records_where({"source": source})
         to_add = [u for u in fresh if u.id not in existing]
-        self._add(to_add)
-        self._refresh_metadata([u for u in fresh if u.id in existing], existing)
         keep = {u.id for u in fresh}
         stale = [i for i in existing if i not in keep]
+        moved = self._vectors_of_moved_texts(to_add, stale)
+        self._add([u for u in to_add if u.id not in moved])
+        if moved:
+            self._add([u for u in to_add if u.id in moved], np.stack([moved[u.id] for u in to_add if u.id in moved]))
+        self._refresh_metadata([u for u in fresh if u.id in existing], existing)
         for chunk in _chunks(stale, READ_PAGE):
             self.collection.delete(ids=list(chunk))
         self._bump_revision(settled=True, also=self._fingerprint_record(source, fingerprint, len(fresh)))  # one write: fingerprint and settled revision
@@ -240,6 +243,21 @@ class FeedbackStore:
         self._side.delete(ids=[self._source_record_id(source)])
         self._bump_revision(settled=True)
         return len(stale)
+
+    def _vectors_of_moved_texts(self, units: Sequence[FeedbackUnit], stale: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors for new units whose exact text is stored under an id about to go.
+
+        A unit's id includes its position, so rows that merely moved (a re-export with new answers
+        on top, a reordered sheet) come back under new ids; their texts need no second embedding.
+        """
+        wanted = {u.text for u in units}
+        vector_of: dict[str, np.ndarray] = {}
+        for chunk in _chunks(list(stale) if wanted else [], READ_PAGE):
+            page = self.collection.get(ids=list(chunk), include=["documents", "embeddings"])
+            for text, vector in zip(page["documents"], page["embeddings"]):
+                if text in wanted:
+                    vector_of.setdefault(text, np.asarray(vector, dtype=np.float32))
+        return {u.id: vector_of[u.text] for u in units if u.text in vector_of}
 
     def _add(self, units: Sequence[FeedbackUnit], vectors: np.ndarray | None = None) -> None:
         for begin in range(0, len(units), EMBED_BATCH):

@@ -82,6 +82,20 @@ def test_replace_source_is_idempotent_and_touches_only_its_source(filled_store, 
     assert {u.text for u in filled_store.all_units(where={"source": "survey.csv"})} == {u.text for u in changed}
 
 
+def test_replace_source_reuses_stored_vectors_of_rows_that_only_moved(filled_store, toy_embedder):
+    survey = corpus_units()["survey.csv"]
+    # a re-export with one new answer on top: every old row moves down one, so every id changes
+    reexport = [make_unit("survey.csv", 0, "The new invoice layout is confusing", "r9")]
+    reexport += [make_unit("survey.csv", u.locator.index + 1, u.text, u.respondent, **u.metadata) for u in survey]
+    assert not {u.id for u in reexport} & {u.id for u in survey}
+    before = toy_embedder.texts_embedded
+    assert filled_store.replace_source("survey.csv", reexport, "fp-reexport") == (5, 4)
+    assert toy_embedder.texts_embedded == before + 1  # only the new answer is embedded
+    assert filled_store.all_units(where={"source": "survey.csv"}) == reexport
+    stored = filled_store.get_embeddings([u.id for u in reexport])
+    assert np.allclose(stored, toy_embedder.embed([u.text for u in reexport]), atol=1e-6)
+
+
 def test_replace_source_rejects_foreign_units_and_remove_source(filled_store):
     with pytest.raises(StoreError, match="another source"):
         filled_store.replace_source("survey.csv", corpus_units()["interview.vtt"], "fp")
