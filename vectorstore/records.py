@@ -1,17 +1,24 @@
-"""FeedbackUnit <-> Chroma record: flat scalar metadata plus the exact unit as JSON."""
+"""FeedbackUnit <-> Chroma record: the unit's text is the document, every other field a flat scalar key.
+
+The flat keys are lossless: Chroma stores no None values, so the metadata columns whose value is
+None are listed under "none_keys". Records written by earlier versions also carry the whole unit
+as JSON under "unit_json"; they are read from it, and lose it when their source is re-ingested.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping
 
-from assistant.models import FeedbackUnit
+from assistant.models import FeedbackUnit, Locator
 
 UNIT_JSON = "unit_json"
+NONE_KEYS = "none_keys"
 META_PREFIX = "m."
 LOCATOR_PREFIX = "loc."
 CORE_KEYS = ("source", "respondent", "speaker_role")
 # Keys a record gets from its unit; everything else on a record is a label (stage, persona, ...).
-RESERVED_LABEL_KEYS = frozenset({*CORE_KEYS, UNIT_JSON})
+RESERVED_LABEL_KEYS = frozenset({*CORE_KEYS, UNIT_JSON, NONE_KEYS})
 
 Scalar = str | int | float | bool
 
@@ -24,14 +31,16 @@ def _scalar(value: Any) -> Scalar | None:
 
 
 def unit_metadata(unit: FeedbackUnit) -> dict[str, Scalar]:
-    """Flat filterable metadata of a unit, plus its full JSON under "unit_json"."""
+    """Flat filterable metadata of a unit: with its id and text (the document) it is the whole unit."""
     flat: dict[str, Any] = {"source": unit.source, "respondent": unit.respondent, "speaker_role": unit.speaker_role}
     for key, value in unit.locator.model_dump().items():
         flat[LOCATOR_PREFIX + key] = value
     for key, value in unit.metadata.items():
         flat[META_PREFIX + key] = value
     out = {key: scaled for key, value in flat.items() if (scaled := _scalar(value)) is not None}
-    out[UNIT_JSON] = unit.model_dump_json()
+    empty = [key for key, value in unit.metadata.items() if value is None]
+    if empty:
+        out[NONE_KEYS] = json.dumps(empty, ensure_ascii=False)
     return out
 
 
@@ -40,14 +49,27 @@ def is_unit_key(key: str) -> bool:
     return key in RESERVED_LABEL_KEYS or key.startswith((META_PREFIX, LOCATOR_PREFIX))
 
 
-def unit_from_metadata(metadata: Mapping[str, Any]) -> FeedbackUnit:
-    """The exact FeedbackUnit stored in a record's metadata."""
-    return FeedbackUnit.model_validate_json(metadata[UNIT_JSON])
+def unit_from_record(unit_id: str, document: str | None, metadata: Mapping[str, Any]) -> FeedbackUnit:
+    """The exact FeedbackUnit stored as this record (id, document and metadata)."""
+    if UNIT_JSON in metadata:  # written before the flat keys were lossless
+        return FeedbackUnit.model_validate_json(metadata[UNIT_JSON])
+    locator = {key[len(LOCATOR_PREFIX) :]: value for key, value in metadata.items() if key.startswith(LOCATOR_PREFIX)}
+    extra = {key[len(META_PREFIX) :]: value for key, value in metadata.items() if key.startswith(META_PREFIX)}
+    extra.update(dict.fromkeys(json.loads(metadata.get(NONE_KEYS, "[]"))))
+    return FeedbackUnit(
+        id=unit_id,
+        text=document or "",
+        source=metadata["source"],
+        locator=Locator(**locator),
+        respondent=metadata.get("respondent"),
+        speaker_role=metadata["speaker_role"],
+        metadata=extra,
+    )
 
 
 def public_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A record's metadata without the bulky unit JSON, as shown on search hits."""
-    return {k: v for k, v in (metadata or {}).items() if k != UNIT_JSON}
+    """A record's metadata without the bookkeeping keys, as shown on search hits."""
+    return {k: v for k, v in (metadata or {}).items() if k not in (UNIT_JSON, NONE_KEYS)}
 
 
 def check_label_key(key: str) -> None:
@@ -55,5 +77,5 @@ def check_label_key(key: str) -> None:
     if not key or is_unit_key(key) or key.startswith("$"):
         raise ValueError(
             f"'{key}' cannot be a label key: it is reserved for unit fields "
-            f"({', '.join(CORE_KEYS)}, {LOCATOR_PREFIX}*, {META_PREFIX}*, {UNIT_JSON}); use a name like 'stage'"
+            f"({', '.join(CORE_KEYS)}, {LOCATOR_PREFIX}*, {META_PREFIX}*, {UNIT_JSON}, {NONE_KEYS}); use a name like 'stage'"
         )

@@ -29,7 +29,7 @@ from vectorstore.records import (
     check_label_key,
     is_unit_key,
     public_metadata,
-    unit_from_metadata,
+    unit_from_record,
     unit_metadata,
 )
 
@@ -339,20 +339,21 @@ class FeedbackStore:
         """The units with these ids, in the order asked; unknown ids are skipped."""
         found: dict[str, FeedbackUnit] = {}
         for chunk in _chunks(list(ids), READ_PAGE):
-            page = self.collection.get(ids=list(chunk), include=["metadatas"])
-            found.update((i, unit_from_metadata(m)) for i, m in zip(page["ids"], page["metadatas"]))
+            page = self.collection.get(ids=list(chunk), include=["metadatas", "documents"])
+            found.update((i, unit_from_record(i, d, m)) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
         return [found[i] for i in ids if i in found]
 
     def all_units(self, where: Mapping[str, Any] | None = None) -> list[FeedbackUnit]:
         """Every unit (matching `where`), ordered by source and position in the source."""
-        return sorted((unit_from_metadata(meta) for meta, _ in self._records_where(where).values()), key=_reading_order)
+        records = self._records_where(where, documents=True)
+        return sorted((unit_from_record(i, document, meta) for i, (meta, document) in records.items()), key=_reading_order)
 
     def units_with_vectors(self, where: Mapping[str, Any] | None = None) -> tuple[list[FeedbackUnit], np.ndarray]:
         """`all_units(where)` and their stored vectors (row i is unit i's), read in one paged pass."""
         units: list[FeedbackUnit] = []
         pages = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
-        for page in self._pages(where, ["metadatas", "embeddings"]):
-            units += [unit_from_metadata(meta) for meta in page["metadatas"]]
+        for page in self._pages(where, ["metadatas", "documents", "embeddings"]):
+            units += [unit_from_record(*record) for record in zip(page["ids"], page["documents"], page["metadatas"])]
             if len(page["ids"]):
                 pages.append(np.asarray(page["embeddings"], dtype=np.float32))
         order = sorted(range(len(units)), key=lambda row: _reading_order(units[row]))

@@ -8,6 +8,7 @@ import pytest
 from assistant.errors import EmbedderMismatchError, StoreError
 from assistant.models import FeedbackUnit, Locator
 from tests.vectorstore.conftest import ToyEmbedder, corpus_units, make_unit
+from vectorstore.records import unit_metadata
 from vectorstore.store import FeedbackStore
 
 
@@ -35,6 +36,28 @@ def test_exact_round_trip_of_every_field_type(store):
     hit_meta = store.search("spaces", k=1, mode="vector")[0].metadata
     assert hit_meta["m.rating"] == 4 and hit_meta["m.vip"] is True and "m.note" not in hit_meta
     assert hit_meta["loc.page"] == 3 and "respondent" not in hit_meta and "unit_json" not in hit_meta
+
+
+def test_records_hold_no_unit_json_and_keep_integral_floats_and_none_columns(store):
+    unit = make_unit("survey.csv", 0, "Fine overall", "r1", score=2.0, count=2, empty=None, flag=False)
+    store.replace_source("survey.csv", [unit], "fp")
+    record = store.collection.get(ids=[unit.id], include=["metadatas", "documents"])
+    assert record["documents"] == ["Fine overall"] and "unit_json" not in record["metadatas"][0]
+    [back] = store.get_units([unit.id])
+    assert back.model_dump() == unit.model_dump()
+    assert isinstance(back.metadata["score"], float) and isinstance(back.metadata["count"], int) and back.metadata["flag"] is False
+
+
+def test_records_written_with_unit_json_are_read_from_it_and_lose_it_on_re_ingest(store, toy_embedder):
+    unit = make_unit("survey.csv", 0, "Delivery was late", "r1", segment="smb", note=None)
+    old_layout = {**unit_metadata(unit), "unit_json": unit.model_dump_json()}
+    old_layout.pop("none_keys")  # earlier versions kept None columns only in the JSON
+    store.collection.upsert(ids=[unit.id], embeddings=toy_embedder.embed([unit.text]), documents=[unit.text], metadatas=[old_layout])
+    assert store.get_units([unit.id]) == [unit] and store.all_units() == [unit]
+    assert store.replace_source("survey.csv", [unit], "fp") == (0, 0)
+    metadata = store.collection.get(ids=[unit.id], include=["metadatas"])["metadatas"][0]
+    assert "unit_json" not in metadata and metadata["m.segment"] == "smb"
+    assert store.get_units([unit.id]) == [unit]
 
 
 def test_get_units_skips_unknown_ids_and_embeddings_are_the_stored_vectors(filled_store, toy_embedder):
