@@ -1,9 +1,9 @@
 """Metadata filters: one `where` dict, sent to Chroma as is and evaluated in memory for BM25.
 
 Syntax is Chroma's, with two shorthands: several top-level keys mean $and, and a list value
-means $in. Keys are the stored metadata keys: source, respondent, speaker_role, loc.<field>,
-m.<column> and labels such as stage and persona. Matching follows Chroma: $ne/$nin also match
-records without the key; $gt/$gte/$lt/$lte compare numbers only.
+means $in. Keys are the stored metadata keys: source, respondent, speaker_role, loc.kind,
+loc.index, loc.page, loc.field, m.<column> and labels such as stage and persona. Matching follows
+Chroma: $ne/$nin also match records without the key; $gt/$gte/$lt/$lte compare numbers only.
 """
 
 from __future__ import annotations

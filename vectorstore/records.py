@@ -1,7 +1,8 @@
 """FeedbackUnit <-> Chroma record: the unit's text is the document, every other field a flat scalar key.
 
 The flat keys are lossless: Chroma stores no None values, so the metadata columns whose value is
-None are listed under "none_keys". Records written by earlier versions also carry the whole unit
+None are listed under "none_keys". The locator's offsets (part, char_start, char_end) are provenance,
+not filters, so they share one key, "loc.span" = "part:start:end": each key costs every write. Records written by earlier versions also carry the whole unit
 as JSON under "unit_json"; they are read from it, and lose it when their source is re-ingested.
 """
 
@@ -16,6 +17,8 @@ UNIT_JSON = "unit_json"
 NONE_KEYS = "none_keys"
 META_PREFIX = "m."
 LOCATOR_PREFIX = "loc."
+SPAN_KEY = LOCATOR_PREFIX + "span"
+SPAN_FIELDS = ("part", "char_start", "char_end")
 CORE_KEYS = ("source", "respondent", "speaker_role")
 # Keys a record gets from its unit; everything else on a record is a label (stage, persona, ...).
 RESERVED_LABEL_KEYS = frozenset({*CORE_KEYS, UNIT_JSON, NONE_KEYS})
@@ -33,7 +36,9 @@ def _scalar(value: Any) -> Scalar | None:
 def unit_metadata(unit: FeedbackUnit) -> dict[str, Scalar]:
     """Flat filterable metadata of a unit: with its id and text (the document) it is the whole unit."""
     flat: dict[str, Any] = {"source": unit.source, "respondent": unit.respondent, "speaker_role": unit.speaker_role}
-    for key, value in unit.locator.model_dump().items():
+    locator = unit.locator.model_dump()
+    flat[SPAN_KEY] = ":".join(str(locator.pop(name)) for name in SPAN_FIELDS)
+    for key, value in locator.items():
         flat[LOCATOR_PREFIX + key] = value
     for key, value in unit.metadata.items():
         flat[META_PREFIX + key] = value
@@ -54,6 +59,8 @@ def unit_from_record(unit_id: str, document: str | None, metadata: Mapping[str, 
     if UNIT_JSON in metadata:  # written before the flat keys were lossless
         return FeedbackUnit.model_validate_json(metadata[UNIT_JSON])
     locator = {key[len(LOCATOR_PREFIX) :]: value for key, value in metadata.items() if key.startswith(LOCATOR_PREFIX)}
+    if SPAN_KEY in metadata:
+        locator.update(zip(SPAN_FIELDS, map(int, locator.pop("span").split(":"))))
     extra = {key[len(META_PREFIX) :]: value for key, value in metadata.items() if key.startswith(META_PREFIX)}
     extra.update(dict.fromkeys(json.loads(metadata.get(NONE_KEYS, "[]"))))
     return FeedbackUnit(

@@ -43,6 +43,7 @@ def test_records_hold_no_unit_json_and_keep_integral_floats_and_none_columns(sto
     store.replace_source("survey.csv", [unit], "fp")
     record = store.collection.get(ids=[unit.id], include=["metadatas", "documents"])
     assert record["documents"] == ["Fine overall"] and "unit_json" not in record["metadatas"][0]
+    assert record["metadatas"][0]["loc.span"] == f"0:0:{len(unit.text)}" and "loc.char_end" not in record["metadatas"][0]
     [back] = store.get_units([unit.id])
     assert back.model_dump() == unit.model_dump()
     assert isinstance(back.metadata["score"], float) and isinstance(back.metadata["count"], int) and back.metadata["flag"] is False
