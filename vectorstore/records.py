@@ -2,8 +2,9 @@
 
 The flat keys are lossless: Chroma stores no None values, so the metadata columns whose value is
 None are listed under "none_keys". The locator's offsets (part, char_start, char_end) are provenance,
-not filters, so they share one key, "loc.span" = "part:start:end": each key costs every write. Records written by earlier versions also carry the whole unit
-as JSON under "unit_json"; they are read from it, and lose it when their source is re-ingested.
+not filters, so they share one key, "loc.span" = "part:start:end": every key costs each write.
+Records written by earlier versions also carry the whole unit as JSON under "unit_json"; they are
+read from it, and lose it when their source is re-ingested.
 """
 
 from __future__ import annotations
