@@ -225,9 +225,10 @@ class FeedbackStore:
         keep = {u.id for u in fresh}
         stale = [i for i in existing if i not in keep]
         moved = self._vectors_of_moved_texts(to_add, stale)
+        reused = [u for u in to_add if u.id in moved]
         self._add([u for u in to_add if u.id not in moved])
-        if moved:
-            self._add([u for u in to_add if u.id in moved], np.stack([moved[u.id] for u in to_add if u.id in moved]))
+        if reused:
+            self._add(reused, np.stack([moved[u.id] for u in reused]))
         self._refresh_metadata([u for u in fresh if u.id in existing], existing)
         for chunk in _chunks(stale, READ_PAGE):
             self.collection.delete(ids=list(chunk))

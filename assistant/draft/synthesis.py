@@ -181,9 +181,11 @@ class Synthesizer:
         reps = [self.units[i] for i in unit_ids[:MAX_SOURCES] if i in self.units]
         if not reps:
             return [], []
-        sources = [Source(unit_id=u.id, quote=best_sentence(u.text, keywords)) for u in reps]
-        answer = self.chain("stage_details", {"stage": stage, "stage_description": description, "evidence": render_sources(sources)},
-                            StageDetails, sources) if use_llm else None
+        answer = None
+        if use_llm:
+            sources = [Source(unit_id=u.id, quote=best_sentence(u.text, keywords)) for u in reps]
+            answer = self.chain("stage_details", {"stage": stage, "stage_description": description, "evidence": render_sources(sources)},
+                                StageDetails, sources)
         touchpoints = goals = []
         if answer is not None:
             details, evidence = answer
