@@ -42,6 +42,7 @@ from bench.servers import ChromaServer  # noqa: E402
 from bench.runner import table_row  # noqa: E402
 
 from assistant.config import Settings  # noqa: E402
+from assistant.ingest.runner import WINDOW_UNITS  # noqa: E402
 from assistant.models import FeedbackUnit, Locator, unit_id_for  # noqa: E402
 from vectorstore.embedders import MiniLMOnnxEmbedder  # noqa: E402
 from vectorstore.hybrid import DEFAULT_FUSION, FusionParams, bm25_leg, rrf, vector_leg  # noqa: E402
@@ -161,6 +162,32 @@ def bench_ingest(embedder, units: list[FeedbackUnit], home: Path, chunk: int) ->
             "ratio": ours / raw, "vs_langchain": ours / lc, "vs_langchain_same_keys": ours / lc_keys,
             "ingest_embed_s": timed.seconds, "ingest_s": seconds["store"], "record_keys": len(unit_metadata(units[0])),
             "seconds_per_chunk": per_chunk}
+
+
+def bench_folder(rows: list[tuple[str, str]], home: Path, per_file: int, repeats: int = 2) -> dict:
+    """`journey ingest` of a folder of small CSV files against the same rows as one file, in alternating order."""
+    from assistant import api
+
+    home.mkdir(parents=True, exist_ok=True)
+    layouts = {"one_file": len(rows), "folder": per_file}
+    for name, size in layouts.items():
+        folder = home / name / "data"
+        folder.mkdir(parents=True)
+        for begin in range(0, len(rows), size):
+            with (folder / f"part-{begin:06d}.csv").open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["text", "category"])
+                writer.writerows(rows[begin : begin + size])
+    seconds = dict.fromkeys(layouts, 0.0)
+    for repeat in range(repeats):
+        for name in (list(layouts) if repeat % 2 == 0 else list(reversed(layouts))):
+            settings = api.settings(home=home / name / f"ws{repeat}")
+            start = time.perf_counter()
+            report = api.ingest([home / name / "data"], settings)
+            seconds[name] += time.perf_counter() - start
+            assert report.units_added == len(rows) and not report.failed, report
+    return {"units": len(rows), "files": -(-len(rows) // per_file), "per_file": per_file,
+            "folder_units_per_s": len(rows) * repeats / seconds["folder"], "one_file_units_per_s": len(rows) * repeats / seconds["one_file"]}
 
 
 # --- (b) latency --------------------------------------------------------------------------
@@ -428,6 +455,8 @@ def markdown(r: dict) -> str:
           if "record_keys" in a else []),
         f"| (a) ingest / raw ratio (target >= {TARGET_RATIO}) | {a['ratio']:.2f} |",
         f"| (a) ingest / LangChain ratio (target > 1) | {a['vs_langchain']:.2f} |",
+        *([f"| (a) `journey ingest` of {r['folder']['files']} files of {r['folder']['per_file']} rows / the same rows as one file | "
+           f"{r['folder']['folder_units_per_s']:.0f} / {r['folder']['one_file_units_per_s']:.0f} units/s |"] if "folder" in r else []),
         f"| (b) query embedding alone | {_ms(r['embed_query'])} |",
     ]
     for size, lat in r["latency"].items():
@@ -502,6 +531,12 @@ def summary_rows(report: dict) -> list[dict]:
                     f"from_documents {a['langchain_from_documents_units_per_s']:.0f} units/s" + _same_keys(a), "faster", a["vs_langchain"] > 1.0,
                     f"Chroma's write of each metadata key: ours {a['record_keys']}, plain from_documents 2" if "record_keys" in a else "Chroma writes"),
     ]
+    if "folder" in report:
+        f = report["folder"]
+        rows.append(_ingest_row(f"`journey ingest` of a folder, {f['files']} CSV files of {f['per_file']} rows{quick}",
+                                f"{f['folder_units_per_s']:.0f} units/s ({f['folder_units_per_s'] / f['one_file_units_per_s']:.2f}x)",
+                                f"the same {f['units']} rows as one file {f['one_file_units_per_s']:.0f} units/s", "", None,
+                                f"embedding: parsed files wait in windows of {WINDOW_UNITS:,} units, embedded and written together"))
     embed_p50 = report["embed_query"]["p50_ms"]
     for lat in report["latency"].values():
         units = lat["units"]
@@ -533,7 +568,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="JSON output path")
     parser.add_argument("--sizes", type=int, nargs="+", default=None, help="latency sizes (default 10k 100k 1M; quick 1k 5k)")
     args = parser.parse_args()
-    n_train, n_test, n_lat, n_ingest, chunk = (1000, 100, 30, 300, 100) if args.quick else (None, None, 200, 3600, 300)
+    n_train, n_test, n_lat, n_ingest, chunk, n_folder = (1000, 100, 30, 300, 100, 200) if args.quick else (None, None, 200, 3600, 300, 3000)
     sizes = args.sizes or ([1000, 5000] if args.quick else [0, 100_000, 1_000_000])  # 0: every real train row
     report: dict = {"quick": args.quick, "machine": machine_info()}
     train = read_rows("train.csv")
@@ -548,6 +583,8 @@ def main() -> None:
         print(f"(a) ingesting {n_ingest} units four ways ...", file=sys.stderr, flush=True)
         ingest_rows = random.Random(9).sample(train, n_ingest)
         report["ingest"] = bench_ingest(embedder, make_units(ingest_rows, "banking77/train.csv"), home / "ingest", chunk)
+        print(f"(a) ingesting {n_folder} units as {n_folder // 5} files of 5 rows and as one file ...", file=sys.stderr, flush=True)
+        report["folder"] = bench_folder(random.Random(11).sample(train, n_folder), home / "folder", per_file=5)
 
         print(f"(c) vectors of {len(train)} train rows (cached), tuning RRF on a train split, then scoring test ...", file=sys.stderr, flush=True)
         vectors = real_vectors(embedder, train, tag)

@@ -1,11 +1,14 @@
-"""Interfaces of the store layer: embedders and search hits."""
+"""Interfaces of the store layer: embedders, source updates and search hits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Sequence, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from assistant.models import FeedbackUnit
 
 
 @runtime_checkable
@@ -18,6 +21,14 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray:
         """(len(texts), dimension) float32 array, rows L2-normalised."""
         ...
+
+
+class SourceUpdate(NamedTuple):
+    """A source's new content: its units and the fingerprint of the file they came from."""
+
+    source: str
+    units: Sequence[FeedbackUnit]
+    fingerprint: str
 
 
 @dataclass

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import EmbedderMismatchError, StoreError
 from assistant.models import FeedbackUnit
-from vectorstore.base import Embedder, Hit
+from vectorstore.base import Embedder, Hit, SourceUpdate
 from vectorstore.bm25 import CorpusIndex, IndexCache, Records
 from vectorstore.filters import normalise_where
 from vectorstore.knn import NeighbourQuery, chroma_neighbours
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 EMBED_BATCH = 2048  # units embedded per call: large enough for length-sorted batching to pay off
 READ_PAGE = 5000
+SOURCES_PER_READ = 256  # sources per `source $in [...]` read when a batch replaces many
 REVISION_ID = "__revision__"
 REBUILD_HINT = "rebuild the index with `journey ingest --rebuild PATH...`"
 T = TypeVar("T")
@@ -209,31 +210,52 @@ class FeedbackStore:
     # --- writing ---------------------------------------------------------------------------
 
     def replace_source(self, source: str, units: Sequence[FeedbackUnit], fingerprint: str) -> tuple[int, int]:
-        """Make `units` the source's content; returns (added, removed) unit counts.
+        """Make `units` the source's content; returns (added, removed) unit counts (see replace_sources)."""
+        return self.replace_sources([SourceUpdate(source, units, fingerprint)])[0]
 
-        Crash-safe by order: new units are upserted (ids are stable, so this is idempotent),
-        then the source's other units are deleted, then the fingerprint is recorded. A run
-        killed at any point and repeated ends with no duplicates and no lost units.
+    def replace_sources(self, updates: Sequence[SourceUpdate]) -> list[tuple[int, int]]:
+        """Make each update's units its source's content; returns (added, removed) unit counts per update.
+
+        The whole batch is one pass: the new texts of every source are embedded together, so a
+        folder of small files fills the embedder's batches like one big file, and share upserts.
+        Crash-safe by order: new units are upserted (ids are stable, so this is idempotent), then
+        the sources' other units are deleted, then the fingerprints are recorded. A run killed at
+        any point and repeated ends with no duplicates and no lost units.
         """
-        wrong = [u.id for u in units if u.source != source]
-        if wrong:
-            raise StoreError(f"{len(wrong)} unit(s) passed to replace_source('{source}') belong to another source (e.g. {wrong[0]})")
-        fresh = list({u.id: u for u in units}.values())
+        sources = [update.source for update in updates]
+        twice = next((s for s, n in Counter(sources).items() if n > 1), None)
+        if twice is not None:
+            raise StoreError(f"source '{twice}' is given twice to replace_sources; pass each source once, with all its units")
+        for update in updates:
+            wrong = [u.id for u in update.units if u.source != update.source]
+            if wrong:
+                raise StoreError(f"{len(wrong)} unit(s) passed to replace_source('{update.source}') belong to another source (e.g. {wrong[0]})")
+        if not updates:
+            return []
+        fresh = {update.source: list({u.id: u for u in update.units}.values()) for update in updates}
         self._bump_revision(settled=False)
-        existing = self._records_where({"source": source})
-        to_add = [u for u in fresh if u.id not in existing]
-        keep = {u.id for u in fresh}
+        existing: dict[str, tuple[dict[str, Any], Any]] = {}
+        for chunk in _chunks(sources, SOURCES_PER_READ):
+            existing.update(self._records_where({"source": list(chunk)}))
+        units = [u for group in fresh.values() for u in group]
+        to_add = [u for u in units if u.id not in existing]
+        keep = {u.id for u in units}
         stale = [i for i in existing if i not in keep]
         moved = self._vectors_of_moved_texts(to_add, stale)
         reused = [u for u in to_add if u.id in moved]
         self._add([u for u in to_add if u.id not in moved])
         if reused:
             self._add(reused, np.stack([moved[u.id] for u in reused]))
-        self._refresh_metadata([u for u in fresh if u.id in existing], existing)
+        self._refresh_metadata([u for u in units if u.id in existing], existing)
         for chunk in _chunks(stale, READ_PAGE):
             self.collection.delete(ids=list(chunk))
-        self._bump_revision(settled=True, also=self._fingerprint_record(source, fingerprint, len(fresh)))  # one write: fingerprint and settled revision
-        return len(to_add), len(stale)
+        fingerprints: dict[str, dict[str, Any]] = {}
+        for update in updates:
+            fingerprints.update(self._fingerprint_record(update.source, update.fingerprint, len(fresh[update.source])))
+        self._bump_revision(settled=True, also=fingerprints)  # one write: fingerprints and settled revision
+        added = Counter(u.source for u in to_add)
+        removed = Counter(existing[i][0]["source"] for i in stale)
+        return [(added[s], removed[s]) for s in sources]
 
     def remove_source(self, source: str) -> int:
         """Delete every unit of `source` and its fingerprint; returns the number removed."""

@@ -1,4 +1,8 @@
-"""Batch ingest: skip unchanged files, parse the rest, replace each source's units in the store."""
+"""Batch ingest: skip unchanged files, parse the rest, replace each source's units in the store.
+
+Parsed files wait in a window of up to WINDOW_UNITS units and go to the store together, so a
+folder of small files is embedded in full batches rather than a few texts per file.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,10 @@ from assistant.ingest.options import IngestWarning, ReadOptions
 from assistant.ingest.registry import read_bytes
 from assistant.models import FeedbackUnit
 from assistant.redact import add_counts, redact_units
+from vectorstore.base import SourceUpdate
 
 PARSER_VERSION = "1"  # bump when parsing changes, so unchanged files are re-read once
+WINDOW_UNITS = 2048  # parsed units held before a store write; bounds memory and the work a crash repeats
 Progress = Callable[[int, int, int], None]
 
 
@@ -26,7 +32,7 @@ class SourceStore(Protocol):
 
     def source_fingerprint(self, source: str) -> Optional[str]: ...
 
-    def replace_source(self, source: str, units: list[FeedbackUnit], fingerprint: str) -> tuple[int, int]: ...
+    def replace_sources(self, updates: Sequence[SourceUpdate]) -> list[tuple[int, int]]: ...
 
 
 class FileIssue(BaseModel):
@@ -85,7 +91,7 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and folders; per-file errors are recorded in the report and never stop the batch."""
     options = options or ReadOptions()
-    report, started, parsed = IngestReport(), time.perf_counter(), 0
+    report, started = IngestReport(), time.perf_counter()
     files: list[tuple[Path, str]] = []
     for root in map(Path, paths):
         try:
@@ -94,6 +100,7 @@ def ingest_paths(
             report.failed.append(FileIssue(path=exc.path, reason=_reason(exc)))
     files = list(dict.fromkeys(files))
     report.files = len(files)
+    window = _Window(store, report)
     for done, (path, source) in enumerate(files, start=1):
         try:
             data = _read_limited(path, options.max_bytes)
@@ -105,20 +112,48 @@ def ingest_paths(
             data = None
         if data is not None:
             fp = fingerprint(data, options)
-            if store.source_fingerprint(source) == fp:
+            if store.source_fingerprint(source) == fp and source not in window.sources:
                 report.skipped_unchanged += 1
             else:
                 units = _parse_safely(data, path, source, options, report)
                 if units is not None:
-                    added, removed = store.replace_source(source, units, fp)
-                    report.units_added += added
-                    report.units_removed += removed
-                    parsed += len(units)
+                    window.add(SourceUpdate(source, units, fp))
+        if done == len(files):
+            window.flush()
         if progress is not None:
-            progress(done, len(files), parsed)
+            progress(done, len(files), window.written)
     report.seconds = round(time.perf_counter() - started, 3)
-    report.units_per_second = round(parsed / report.seconds, 1) if report.seconds > 0 else 0.0
+    report.units_per_second = round(window.written / report.seconds, 1) if report.seconds > 0 else 0.0
     return report
+
+
+class _Window:
+    """Parsed files waiting to be written to the store together."""
+
+    def __init__(self, store: SourceStore, report: IngestReport):
+        self.store, self.report = store, report
+        self.pending: list[SourceUpdate] = []
+        self.written = 0
+
+    @property
+    def sources(self) -> set[str]:
+        return {update.source for update in self.pending}
+
+    def add(self, update: SourceUpdate) -> None:
+        if update.source in self.sources:  # two files with one source name: the later one replaces the earlier
+            self.flush()
+        self.pending.append(update)
+        if sum(len(u.units) for u in self.pending) >= WINDOW_UNITS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        for added, removed in self.store.replace_sources(self.pending):
+            self.report.units_added += added
+            self.report.units_removed += removed
+        self.written += sum(len(u.units) for u in self.pending)
+        self.pending = []
 
 
 def _read_limited(path: Path, max_bytes: int) -> bytes:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from assistant.ingest import ReadOptions, read_file
 from assistant.models import FeedbackUnit
+from vectorstore.base import SourceUpdate
 
 
 class FakeStore:
@@ -15,11 +17,16 @@ class FakeStore:
         self.units: dict[str, list[FeedbackUnit]] = {}
         self.fingerprints: dict[str, str] = {}
         self.calls: list[str] = []
+        self.batches: list[list[str]] = []  # sources of each replace_sources call
 
     def source_fingerprint(self, source: str) -> str | None:
         return self.fingerprints.get(source)
 
-    def replace_source(self, source: str, units: list[FeedbackUnit], fingerprint: str) -> tuple[int, int]:
+    def replace_sources(self, updates: Sequence[SourceUpdate]) -> list[tuple[int, int]]:
+        self.batches.append([update.source for update in updates])
+        return [self._replace(*update) for update in updates]
+
+    def _replace(self, source: str, units: Sequence[FeedbackUnit], fingerprint: str) -> tuple[int, int]:
         self.calls.append(source)
         old = {u.id for u in self.units.get(source, [])}
         new = {u.id for u in units}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import IngestError
-from assistant.ingest import ReadOptions, ingest_paths, iter_files, read_file
+from assistant.ingest import ReadOptions, ingest_paths, iter_files, read_file, runner
 from tests.ingest.ingest_helpers import FakeStore
 
 
@@ -39,12 +39,33 @@ def test_ingest_is_idempotent_and_reports_progress(tmp_path: Path) -> None:
     root, store, calls = _corpus(tmp_path), FakeStore(), []
     first = ingest_paths([root], store, ReadOptions(), progress=lambda *a: calls.append(a))
     assert (first.files, first.units_added, first.units_removed, first.skipped_unchanged, first.failed) == (3, 7, 0, 0, [])
-    assert calls == [(1, 3, 4), (2, 3, 6), (3, 3, 7)]
+    assert calls == [(1, 3, 0), (2, 3, 0), (3, 3, 7)]  # small files wait for one shared write
+    assert store.batches == [["samples/interviews/maya.txt", "samples/reviews.csv", "samples/tickets.jsonl"]]
     assert first.units_per_second > 0
     assert set(store.units) == {"samples/interviews/maya.txt", "samples/reviews.csv", "samples/tickets.jsonl"}
     second = ingest_paths([root], store, ReadOptions())
     assert (second.units_added, second.units_removed, second.skipped_unchanged) == (0, 0, 3)
     assert len(store.calls) == 3
+
+
+def test_parsed_units_are_written_in_windows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "WINDOW_UNITS", 5)
+    root, store, calls = _corpus(tmp_path), FakeStore(), []
+    report = ingest_paths([root], store, progress=lambda *a: calls.append(a))
+    assert store.batches == [["samples/interviews/maya.txt", "samples/reviews.csv"], ["samples/tickets.jsonl"]]
+    assert calls == [(1, 3, 0), (2, 3, 6), (3, 3, 7)]
+    assert report.units_added == 7
+
+
+def test_two_files_with_one_source_name_replace_in_order(tmp_path: Path) -> None:
+    for folder, answer in (("a", "Delivery was late"), ("b", "Refund took weeks")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "survey.csv").write_text(f"answer\n{answer}\n")
+    store = FakeStore()
+    report = ingest_paths([tmp_path / "a" / "survey.csv", tmp_path / "b" / "survey.csv"], store)
+    assert store.batches == [["survey.csv"], ["survey.csv"]]
+    assert [u.text for u in store.units["survey.csv"]] == ["Refund took weeks"]
+    assert (report.units_added, report.units_removed) == (2, 1)
 
 
 def test_changed_file_replaces_only_its_own_units(tmp_path: Path) -> None:

@@ -16,15 +16,17 @@ from vectorstore.store import FeedbackStore
 
 
 class ToyEmbedder:
-    """Hashed bag of words: texts sharing words get similar vectors. Counts its calls."""
+    """Hashed bag of words: texts sharing words get similar vectors. Counts its calls and texts."""
 
     def __init__(self, dimension: int = 64, name: str = "toy-hash"):
         self.dimension = dimension
         self.name = f"{name}-{dimension}"
         self.texts_embedded = 0
+        self.calls = 0
 
     def embed(self, texts: list[str]) -> np.ndarray:
         self.texts_embedded += len(texts)
+        self.calls += 1
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             out[row, 0] = 0.05  # never a zero vector

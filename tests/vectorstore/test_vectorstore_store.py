@@ -8,6 +8,7 @@ import pytest
 from assistant.errors import EmbedderMismatchError, StoreError
 from assistant.models import FeedbackUnit, Locator
 from tests.vectorstore.conftest import ToyEmbedder, corpus_units, make_unit
+from vectorstore.base import SourceUpdate
 from vectorstore.records import unit_metadata
 from vectorstore.store import FeedbackStore
 
@@ -118,6 +119,27 @@ def test_replace_source_reuses_stored_vectors_of_rows_that_only_moved(filled_sto
     assert filled_store.all_units(where={"source": "survey.csv"}) == reexport
     stored = filled_store.get_embeddings([u.id for u in reexport])
     assert np.allclose(stored, toy_embedder.embed([u.text for u in reexport]), atol=1e-6)
+
+
+def test_replace_sources_writes_a_batch_of_sources_in_one_pass(filled_store, toy_embedder):
+    survey = corpus_units()["survey.csv"]
+    changed = survey[:3] + [make_unit("survey.csv", 3, "Refunds now arrive in two days", "r4")]
+    notes = [make_unit("notes.md", i, text, "r7") for i, text in enumerate(["Search never finds my orders", "Dark mode please"])]
+    calls = toy_embedder.calls
+    counts = filled_store.replace_sources([SourceUpdate("survey.csv", changed, "fp2"), SourceUpdate("notes.md", notes, "fp-notes")])
+    assert counts == [(1, 1), (2, 0)]
+    assert toy_embedder.calls == calls + 1  # the new texts of both sources in one embedding call
+    assert filled_store.sources() == {"survey.csv": 4, "interview.vtt": 3, "notes.md": 2}
+    assert (filled_store.source_fingerprint("survey.csv"), filled_store.source_fingerprint("notes.md")) == ("fp2", "fp-notes")
+    assert filled_store.all_units(where={"source": "notes.md"}) == notes
+    assert filled_store.all_units(where={"source": "interview.vtt"}) == corpus_units()["interview.vtt"]
+
+
+def test_replace_sources_refuses_a_source_given_twice_before_writing(filled_store):
+    revision, note = filled_store.revision(), make_unit("notes.md", 0, "Dark mode please", "r7")
+    with pytest.raises(StoreError, match="given twice"):
+        filled_store.replace_sources([SourceUpdate("notes.md", [note], "a"), SourceUpdate("notes.md", [], "b")])
+    assert filled_store.revision() == revision and filled_store.count() == 7
 
 
 def test_replace_source_rejects_foreign_units_and_remove_source(filled_store):
