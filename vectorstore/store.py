@@ -216,8 +216,8 @@ class FeedbackStore:
     def replace_sources(self, updates: Sequence[SourceUpdate]) -> list[tuple[int, int]]:
         """Make each update's units its source's content; returns (added, removed) unit counts per update.
 
-        The whole batch is one pass: the new texts of every source are embedded together, so a
-        folder of small files fills the embedder's batches like one big file, and share upserts.
+        The whole batch is one pass: the new texts of every source are embedded together and share
+        upserts, so a folder of small files fills the embedder's batches like one big file.
         Crash-safe by order: new units are upserted (ids are stable, so this is idempotent), then
         the sources' other units are deleted, then the fingerprints are recorded. A run killed at
         any point and repeated ends with no duplicates and no lost units.
