@@ -1,4 +1,6 @@
-"""Run an ingest that kills itself with SIGKILL right after the units of its Nth source reach Chroma.
+"""Run an ingest that kills itself with SIGKILL right after the units of its Nth window reach Chroma.
+
+Windows are cut at 100 units, so the sample corpus goes in several windows of a few files each.
 
     python -m tests.reliability.crash_child HOME CORPUS N
 """
@@ -11,6 +13,7 @@ import sys
 from pathlib import Path
 
 from assistant import api
+from assistant.ingest import runner
 from vectorstore.store import FeedbackStore
 
 
@@ -26,6 +29,7 @@ def main(home: str, corpus: str, kill_after: int) -> None:
             os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no lock release, no fingerprint: a real crash
 
     FeedbackStore._add = add_then_die
+    runner.WINDOW_UNITS = 100
     api.ingest([Path(corpus)], api.settings(home=home))
     print("finished without being killed", flush=True)
 
