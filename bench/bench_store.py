@@ -167,7 +167,9 @@ def bench_ingest(embedder, units: list[FeedbackUnit], home: Path, chunk: int) ->
 def bench_folder(rows: list[tuple[str, str]], home: Path, per_file: int, repeats: int = 2) -> dict:
     """`journey ingest` of a folder of small CSV files against the same rows as one file, in alternating order."""
     from assistant import api
+    from vectorstore.embedders import default_embedder
 
+    default_embedder().embed(["warm-up text"])  # the session both layouts use: loaded before either is timed
     home.mkdir(parents=True, exist_ok=True)
     layouts = {"one_file": len(rows), "folder": per_file}
     for name, size in layouts.items():
