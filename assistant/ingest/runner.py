@@ -133,17 +133,17 @@ class _Window:
     def __init__(self, store: SourceStore, report: IngestReport):
         self.store, self.report = store, report
         self.pending: list[SourceUpdate] = []
+        self.sources: set[str] = set()
+        self.units = 0
         self.written = 0
-
-    @property
-    def sources(self) -> set[str]:
-        return {update.source for update in self.pending}
 
     def add(self, update: SourceUpdate) -> None:
         if update.source in self.sources:  # two files with one source name: the later one replaces the earlier
             self.flush()
         self.pending.append(update)
-        if sum(len(u.units) for u in self.pending) >= WINDOW_UNITS:
+        self.sources.add(update.source)
+        self.units += len(update.units)
+        if self.units >= WINDOW_UNITS:
             self.flush()
 
     def flush(self) -> None:
@@ -152,8 +152,8 @@ class _Window:
         for added, removed in self.store.replace_sources(self.pending):
             self.report.units_added += added
             self.report.units_removed += removed
-        self.written += sum(len(u.units) for u in self.pending)
-        self.pending = []
+        self.written += self.units
+        self.pending, self.sources, self.units = [], set(), 0
 
 
 def _read_limited(path: Path, max_bytes: int) -> bytes:
