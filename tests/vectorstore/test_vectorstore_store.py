@@ -135,6 +135,16 @@ def test_replace_sources_writes_a_batch_of_sources_in_one_pass(filled_store, toy
     assert filled_store.all_units(where={"source": "interview.vtt"}) == corpus_units()["interview.vtt"]
 
 
+def test_a_unit_whose_id_another_source_holds_is_written_over_not_dropped(filled_store):
+    # ids come from the caller: one already stored under another source must still end up with the new unit
+    held = corpus_units()["interview.vtt"][0]
+    taken = make_unit("notes.md", 0, "Checkout asked for my card twice", "r7").model_copy(update={"id": held.id})
+    fresh = make_unit("notes.md", 1, "Dark mode please", "r7")
+    assert filled_store.replace_source("notes.md", [taken, fresh], "fp-notes") == (2, 0)
+    assert filled_store.get_units([taken.id, fresh.id]) == [taken, fresh]
+    assert filled_store.count() == 8 and filled_store.sources()["notes.md"] == 2
+
+
 def test_replace_sources_refuses_a_source_given_twice_before_writing(filled_store):
     revision, note = filled_store.revision(), make_unit("notes.md", 0, "Dark mode please", "r7")
     with pytest.raises(StoreError, match="given twice"):
