@@ -114,11 +114,13 @@ class LangChainMiniLM(Embeddings):
         return self._embedder.embed([text])[0].tolist()
 
 
-def bench_ingest(embedder, units: list[FeedbackUnit], home: Path, chunk: int) -> dict:
+def bench_ingest(embedder, units: list[FeedbackUnit], home: Path, chunk: int, passes: int = 1) -> dict:
     """Raw embedder, replace_source and LangChain Chroma.from_documents on the same texts, in rotating order per chunk.
 
     from_documents runs twice: plain (the documents carry source and category, as a LangChain
     user would write them) and with our record's metadata keys, which shows what those keys cost.
+    Each pass writes the texts again under new source names; the per-chunk times of all passes
+    give the ratios' bootstrap intervals (see paired_interval).
     """
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
@@ -138,8 +140,9 @@ def bench_ingest(embedder, units: list[FeedbackUnit], home: Path, chunk: int) ->
     seconds = {"raw": 0.0, "store": 0.0, "langchain": 0.0, "langchain_keys": 0.0}
     per_chunk: list[dict[str, float]] = []
     steps = list(seconds)
-    for part, begin in enumerate(range(0, len(units), chunk)):
-        source = f"banking77/train.csv#{part}"
+    starts = [(run, begin) for run in range(passes) for begin in range(0, len(units), chunk)]
+    for part, (run, begin) in enumerate(starts):
+        source = f"banking77/train.csv#{run}-{begin // chunk}"
         block = [u.model_copy(update={"source": source}) for u in units[begin : begin + chunk]]
         docs = [Document(page_content=u.text, metadata={"source": u.source, "category": u.metadata["category"]}) for u in block]
         keyed = [Document(page_content=u.text, metadata=unit_metadata(u)) for u in block]
@@ -155,13 +158,28 @@ def bench_ingest(embedder, units: list[FeedbackUnit], home: Path, chunk: int) ->
                                       collection_name="baseline" if step == "langchain" else "baseline-keys")
             per_chunk[-1][step] = time.perf_counter() - start
             seconds[step] += per_chunk[-1][step]
-    assert store.count() == len(units)
-    raw, ours, lc, lc_keys = (len(units) / seconds[s] for s in steps)
-    return {"units": len(units), "chunk": chunk, "raw_embed_units_per_s": raw, "ingest_units_per_s": ours,
+    written = passes * len(units)
+    assert store.count() == written
+    raw, ours, lc, lc_keys = (written / seconds[s] for s in steps)
+    return {"units": len(units), "passes": passes, "chunk": chunk, "raw_embed_units_per_s": raw, "ingest_units_per_s": ours,
             "langchain_from_documents_units_per_s": lc, "langchain_same_keys_units_per_s": lc_keys,
             "ratio": ours / raw, "vs_langchain": ours / lc, "vs_langchain_same_keys": ours / lc_keys,
             "ingest_embed_s": timed.seconds, "ingest_s": seconds["store"], "record_keys": len(unit_metadata(units[0])),
+            "vs_langchain_interval": paired_interval(per_chunk, "langchain", "store"),
+            "ratio_interval": paired_interval(per_chunk, "raw", "store"),
             "seconds_per_chunk": per_chunk}
+
+
+def paired_interval(per_chunk: list[dict[str, float]], baseline: str, ours: str, draws: int = 4000) -> list[float]:
+    """95% bootstrap interval of sum(baseline seconds) / sum(our seconds), resampling whole chunks.
+
+    Each chunk times every step back to back, so a chunk is one paired sample: drift of the
+    machine's speed moves both of its times together and cancels in the ratio.
+    """
+    times = np.array([[c[baseline], c[ours]] for c in per_chunk])
+    picks = np.random.default_rng(0).integers(0, len(times), size=(draws, len(times)))
+    ratios = times[picks, 0].sum(axis=1) / times[picks, 1].sum(axis=1)
+    return [float(np.percentile(ratios, 2.5)), float(np.percentile(ratios, 97.5))]
 
 
 def bench_folder(rows: list[tuple[str, str]], home: Path, per_file: int, repeats: int = 2) -> dict:
@@ -455,8 +473,8 @@ def markdown(r: dict) -> str:
         *([f"| (a) LangChain Chroma.from_documents with our record's {a['record_keys']} metadata keys | {a['langchain_same_keys_units_per_s']:.0f} units/s |",
            f"| (a) replace_source split: embedding / Chroma writes and bookkeeping | {a['ingest_embed_s']:.2f} s / {a['ingest_s'] - a['ingest_embed_s']:.2f} s |"]
           if "record_keys" in a else []),
-        f"| (a) ingest / raw ratio (target >= {TARGET_RATIO}) | {a['ratio']:.2f} |",
-        f"| (a) ingest / LangChain ratio (target > 1) | {a['vs_langchain']:.2f} |",
+        f"| (a) ingest / raw ratio (target >= {TARGET_RATIO}) | {a['ratio']:.2f}{_interval(a, 'ratio_interval')} |",
+        f"| (a) ingest / LangChain ratio (target > 1) | {a['vs_langchain']:.2f}{_interval(a, 'vs_langchain_interval')} |",
         *([f"| (a) `journey ingest` of {r['folder']['files']} files of {r['folder']['per_file']} rows / the same rows as one file | "
            f"{r['folder']['folder_units_per_s']:.0f} / {r['folder']['one_file_units_per_s']:.0f} units/s |"] if "folder" in r else []),
         f"| (b) query embedding alone | {_ms(r['embed_query'])} |",
@@ -495,6 +513,16 @@ def _ingest_limit(a: dict) -> str:
             f"({a['record_keys']} metadata keys per record)")
 
 
+def _interval(a: dict, key: str) -> str:
+    """' (95% CI lo-hi)' from the paired per-chunk bootstrap, when the run recorded one."""
+    return f" (95% CI {a[key][0]:.2f}-{a[key][1]:.2f})" if key in a else ""
+
+
+def _faster(a: dict) -> bool:
+    """Faster than LangChain: the whole bootstrap interval above 1 when there is one, else the point figure."""
+    return a["vs_langchain_interval"][0] > 1.0 if "vs_langchain_interval" in a else a["vs_langchain"] > 1.0
+
+
 def _same_keys(a: dict) -> str:
     """The from_documents run that writes our record's keys: what those keys cost LangChain."""
     if "langchain_same_keys_units_per_s" not in a:
@@ -527,10 +555,10 @@ def summary_rows(report: dict) -> list[dict]:
     a, q = report["ingest"], report["quality"]
     quick = " (quick)" if report.get("quick") else ""
     rows = [
-        _ingest_row(f"ingest units/s, {a['units']} BANKING77 texts{quick}", f"{a['ingest_units_per_s']:.0f} units/s ({a['ratio']:.2f} of raw)",
+        _ingest_row(f"ingest units/s, {a['units']} BANKING77 texts{quick}", f"{a['ingest_units_per_s']:.0f} units/s ({a['ratio']:.2f} of raw{_interval(a, 'ratio_interval')})",
                     f"raw embedder {a['raw_embed_units_per_s']:.0f} units/s", f">= {TARGET_RATIO} of raw", a["ratio"] >= TARGET_RATIO, _ingest_limit(a)),
-        _ingest_row(f"ingest vs LangChain Chroma.from_documents, same texts and embedder{quick}", f"{a['ingest_units_per_s']:.0f} units/s ({a['vs_langchain']:.2f}x)",
-                    f"from_documents {a['langchain_from_documents_units_per_s']:.0f} units/s" + _same_keys(a), "faster", a["vs_langchain"] > 1.0,
+        _ingest_row(f"ingest vs LangChain Chroma.from_documents, same texts and embedder{quick}", f"{a['ingest_units_per_s']:.0f} units/s ({a['vs_langchain']:.2f}x{_interval(a, 'vs_langchain_interval')})",
+                    f"from_documents {a['langchain_from_documents_units_per_s']:.0f} units/s" + _same_keys(a), "faster (95% CI above 1)", _faster(a),
                     f"Chroma's write of each metadata key: ours {a['record_keys']}, plain from_documents 2" if "record_keys" in a else "Chroma writes"),
     ]
     if "folder" in report:
@@ -571,6 +599,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=None, help="latency sizes (default 10k 100k 1M; quick 1k 5k)")
     args = parser.parse_args()
     n_train, n_test, n_lat, n_ingest, chunk, n_folder = (1000, 100, 30, 300, 100, 200) if args.quick else (None, None, 200, 3600, 300, 3000)
+    passes = 1 if args.quick else 2
     sizes = args.sizes or ([1000, 5000] if args.quick else [0, 100_000, 1_000_000])  # 0: every real train row
     report: dict = {"quick": args.quick, "machine": machine_info()}
     train = read_rows("train.csv")
@@ -582,9 +611,9 @@ def main() -> None:
     report["embedder"] = embedder.name
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         home = Path(tmp)
-        print(f"(a) ingesting {n_ingest} units four ways ...", file=sys.stderr, flush=True)
+        print(f"(a) ingesting {n_ingest} units four ways, {passes} pass(es) ...", file=sys.stderr, flush=True)
         ingest_rows = random.Random(9).sample(train, n_ingest)
-        report["ingest"] = bench_ingest(embedder, make_units(ingest_rows, "banking77/train.csv"), home / "ingest", chunk)
+        report["ingest"] = bench_ingest(embedder, make_units(ingest_rows, "banking77/train.csv"), home / "ingest", chunk, passes)
         print(f"(a) ingesting {n_folder} units as {n_folder // 5} files of 5 rows and as one file ...", file=sys.stderr, flush=True)
         report["folder"] = bench_folder(random.Random(11).sample(train, n_folder), home / "folder", per_file=5)
 

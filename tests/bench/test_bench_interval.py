@@ -1,0 +1,24 @@
+"""The ingest ratios' paired bootstrap interval and the "faster" verdict built on it."""
+
+from bench.bench_store import _faster, paired_interval
+
+
+def test_a_constant_per_chunk_ratio_has_a_zero_width_interval():
+    chunks = [{"langchain": 1.1 * t, "store": t} for t in (0.8, 1.0, 1.3, 2.0)]
+    low, high = paired_interval(chunks, "langchain", "store")
+    assert abs(low - 1.1) < 1e-9 and abs(high - 1.1) < 1e-9
+
+
+def test_the_interval_holds_the_point_ratio_and_widens_with_noise():
+    steady = [{"langchain": t * 1.02, "store": t} for t in (1.0, 1.1, 0.9, 1.0, 1.2, 1.0)]
+    noisy = [{"langchain": t * f, "store": t} for t, f in zip((1.0, 1.1, 0.9, 1.0, 1.2, 1.0), (0.9, 1.15, 0.95, 1.1, 1.0, 0.98))]
+    point = sum(c["langchain"] for c in noisy) / sum(c["store"] for c in noisy)
+    low, high = paired_interval(noisy, "langchain", "store")
+    assert low < point < high and high - low > 0.05
+    assert paired_interval(steady, "langchain", "store")[1] - paired_interval(steady, "langchain", "store")[0] < 1e-9
+
+
+def test_faster_needs_the_whole_interval_above_one():
+    assert _faster({"vs_langchain": 1.03, "vs_langchain_interval": [1.01, 1.05]})
+    assert not _faster({"vs_langchain": 1.03, "vs_langchain_interval": [0.98, 1.07]})
+    assert _faster({"vs_langchain": 1.03}) and not _faster({"vs_langchain": 0.99})  # older reports: the point figure
