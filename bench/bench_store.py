@@ -143,7 +143,7 @@ def bench_ingest(embedder, units: list[FeedbackUnit], home: Path, chunk: int, pa
     starts = [(run, begin) for run in range(passes) for begin in range(0, len(units), chunk)]
     for part, (run, begin) in enumerate(starts):
         source = f"banking77/train.csv#{run}-{begin // chunk}"
-        block = [u.model_copy(update={"source": source}) for u in units[begin : begin + chunk]]
+        block = [u.model_copy(update={"source": source, "id": unit_id_for(source, f"row:{u.locator.index}", u.text)}) for u in units[begin : begin + chunk]]
         docs = [Document(page_content=u.text, metadata={"source": u.source, "category": u.metadata["category"]}) for u in block]
         keyed = [Document(page_content=u.text, metadata=unit_metadata(u)) for u in block]
         per_chunk.append({})
