@@ -1,6 +1,6 @@
-"""The ingest ratios' paired bootstrap interval and the "faster" verdict built on it."""
+"""The ingest ratios' paired bootstrap interval."""
 
-from bench.bench_store import _faster, paired_interval
+from bench.bench_store import paired_interval
 
 
 def test_a_constant_per_chunk_ratio_has_a_zero_width_interval():
@@ -17,8 +17,3 @@ def test_the_interval_holds_the_point_ratio_and_widens_with_noise():
     assert low < point < high and high - low > 0.05
     assert paired_interval(steady, "langchain", "store")[1] - paired_interval(steady, "langchain", "store")[0] < 1e-9
 
-
-def test_faster_needs_the_whole_interval_above_one():
-    assert _faster({"vs_langchain": 1.03, "vs_langchain_interval": [1.01, 1.05]})
-    assert not _faster({"vs_langchain": 1.03, "vs_langchain_interval": [0.98, 1.07]})
-    assert _faster({"vs_langchain": 1.03}) and not _faster({"vs_langchain": 0.99})  # older reports: the point figure
