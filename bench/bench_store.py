@@ -514,8 +514,8 @@ def _ingest_limit(a: dict) -> str:
 
 
 def _interval(a: dict, key: str) -> str:
-    """' (95% CI lo-hi)' from the paired per-chunk bootstrap, when the run recorded one."""
-    return f" (95% CI {a[key][0]:.2f}-{a[key][1]:.2f})" if key in a else ""
+    """', 95% CI lo-hi' from the paired per-chunk bootstrap, when the run recorded one."""
+    return f", 95% CI {a[key][0]:.2f}-{a[key][1]:.2f}" if key in a else ""
 
 
 def _same_keys(a: dict) -> str:
