@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Callable
 
 from assistant.config import Settings, load_settings
+from assistant.errors import UnknownSourceError
 from assistant.workspace import writer_lock
 
 
@@ -47,6 +49,32 @@ def ingest(
     with writer_lock(settings.home, wait_seconds):
         store = FeedbackStore.from_settings(settings, rebuild=rebuild)
         return ingest_paths([Path(p) for p in paths], store, options, progress=progress)
+
+
+def remove_sources(sources: list[str], settings: Settings, *, wait_seconds: float = 0.0) -> dict[str, int]:
+    """Remove sources (as `stats()["sources"]` names them) and all their units; returns units removed per source.
+
+    Every name is checked first: one unknown name removes nothing. Takes the workspace writer lock.
+    Maps drafted earlier keep their quotes; `journey eval` flags the ones whose units are gone.
+    """
+    with writer_lock(settings.home, wait_seconds):
+        store = open_store(settings)
+        _check_known_sources(sources, store.sources())
+        return store.remove_sources(list(dict.fromkeys(sources)))
+
+
+def _check_known_sources(sources: list[str], stored: dict[str, int]) -> None:
+    if not sources:
+        raise UnknownSourceError("name at least one source to remove; `journey stats` lists them")
+    unknown = [s for s in dict.fromkeys(sources) if s not in stored]
+    if not unknown:
+        return
+    hints = []
+    for name in unknown:
+        close = get_close_matches(name, list(stored), n=3, cutoff=0.5)
+        hints.append(f"'{name}'" + (f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""))
+    raise UnknownSourceError(f"not in the store, so nothing was removed: {'; '.join(hints)}. "
+                             f"Name sources as `journey stats` lists them ({len(stored)} stored)")
 
 
 def search(query: str, settings: Settings, k: int = 10, where: dict | None = None, mode: str = "hybrid"):

@@ -101,6 +101,27 @@ def ingest(
 
 
 @app.command()
+def remove(
+    sources: List[str] = typer.Argument(..., help="Sources as `journey stats` lists them, e.g. survey-2026-10.csv or interviews/p01.txt."),
+    wait: float = typer.Option(0.0, "--wait", help="Seconds to wait for another writer to finish."),
+    workspace: Optional[Path] = WorkspaceOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+):
+    """Remove sources and all their units from the store (e.g. an export a newer one supersedes)."""
+
+    def body():
+        from assistant import api
+
+        removed = api.remove_sources(sources, _settings(workspace, chroma_url=chroma_url), wait_seconds=wait)
+        for source, units in removed.items():
+            out.print(f"removed {source}: {units} units", highlight=False)
+        out.print(f"{len(removed)} source{'' if len(removed) == 1 else 's'} · {sum(removed.values())} units removed. Maps drafted before keep their quotes; "
+                  "`journey eval` flags quotes whose units are gone, `journey draft` drafts afresh.", highlight=False)
+
+    _run(body)
+
+
+@app.command()
 def stats(workspace: Optional[Path] = WorkspaceOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = typer.Option(False, "--json")):
     """Corpus statistics: units, sources, respondents, metadata columns."""
 

@@ -41,6 +41,10 @@ class StoreError(JourneyError):
     """The vector store (embedded Chroma or a Chroma server) failed."""
 
 
+class UnknownSourceError(StoreError):
+    """A source named for removal is not in the store."""
+
+
 class ModelUnavailableError(JourneyError):
     """A model file or endpoint is missing or unreachable."""
 

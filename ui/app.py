@@ -51,7 +51,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             value = choices[0][1] if choices else None
             return (gr.update(choices=choices, value=value), *corpus.on_stats(), *maps.refresh(value))
 
-        app.load(on_load, None, [map_picker, corpus.stats_md, corpus.columns_table, *map_outputs], api_visibility="private")
+        app.load(on_load, None, [map_picker, *corpus.stats_outputs, *map_outputs], api_visibility="private")
     app.queue(default_concurrency_limit=4)
     return app
 

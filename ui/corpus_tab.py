@@ -1,4 +1,4 @@
-"""Corpus tab: upload and ingest files, corpus stats, search with filters."""
+"""Corpus tab: upload and ingest files, corpus stats, remove sources, search with filters."""
 
 from __future__ import annotations
 
@@ -22,8 +22,7 @@ FILE_COLUMNS = ["file", "status", "units in corpus", "notes"]
 
 @dataclass
 class CorpusTab:
-    stats_md: gr.Markdown
-    columns_table: gr.DataFrame
+    stats_outputs: list[Any]  # what on_stats fills: stats markdown, metadata columns, the sources to pick for removal
     ingest_button: gr.Button
     on_stats: Any
 
@@ -93,17 +92,28 @@ def ingest_uploads(settings: Settings, files: Any, folder: Any, progress: Any = 
     return summary, pd.DataFrame(rows, columns=FILE_COLUMNS)
 
 
-def corpus_stats(settings: Settings) -> tuple[str, pd.DataFrame]:
-    """(stats markdown, metadata columns table)."""
+def corpus_stats(settings: Settings) -> tuple[str, pd.DataFrame, Any]:
+    """(stats markdown, metadata columns table, the source picker's choices)."""
     stats = api.stats(settings)
+    picker = gr.update(choices=sorted(stats["sources"]), value=[])
     if not stats["units"]:
         return "The corpus is empty: upload interviews, surveys, reviews or tickets and press **Ingest**.", \
-            pd.DataFrame(columns=["column", "distinct values"])
+            pd.DataFrame(columns=["column", "distinct values"]), picker
     sources = ", ".join(f"`{name}` ({count})" for name, count in sorted(stats["sources"].items()))
     text = (f"**{stats['units']}** units · **{len(stats['sources'])}** sources · **{stats['respondents']}** respondents · "
             f"embedder `{stats['embedder']}`\n\nSources: {sources}")
     columns = pd.DataFrame(sorted(stats["columns"].items()), columns=["column", "distinct values"])
-    return text, columns
+    return text, columns, picker
+
+
+def remove_picked(settings: Settings, sources: list[str] | None) -> str:
+    """Remove the picked sources; a markdown line saying what went."""
+    if not sources:
+        raise gr.Error("pick one or more sources to remove first", print_exception=False)
+    removed = api.remove_sources(list(sources), settings, wait_seconds=30)
+    listed = ", ".join(f"`{source}` ({units} units)" for source, units in removed.items())
+    return (f"**Removed** {listed}. Maps drafted before keep their quotes; the Evals tab flags quotes whose units "
+            "are gone. Draft again to map the corpus as it is now.")
 
 
 def _locator(metadata: dict) -> str:
@@ -146,6 +156,11 @@ def build(settings: Settings) -> CorpusTab:
             columns_table = gr.DataFrame(headers=["column", "distinct values"], label="Metadata columns",
                                          interactive=False, max_height=260)
             refresh = gr.Button("Refresh stats", size="sm")
+            with gr.Accordion("Remove sources", open=False):
+                remove_pick = gr.Dropdown(choices=[], value=[], multiselect=True, label="Sources to remove",
+                                          elem_id="remove-sources")
+                remove_button = gr.Button("Remove from corpus", variant="stop", size="sm", elem_id="remove-button")
+                remove_md = gr.Markdown(elem_id="remove-summary")
     gr.Markdown("### Search the corpus")
     with gr.Row():
         query = gr.Textbox(label="Query", placeholder="e.g. checkout crashed", scale=3, elem_id="search-query")
@@ -167,12 +182,19 @@ def build(settings: Settings) -> CorpusTab:
         return corpus_stats(settings)
 
     @guarded
+    def on_remove(sources):
+        return (remove_picked(settings, sources), *corpus_stats(settings))
+
+    @guarded
     def on_search(query_value, filters_value, mode_value, k_value):
         return search_units(settings, query_value, filters_value, mode_value, k_value)
 
-    ingest_button.click(on_ingest, [files, folder], [ingest_md, ingest_table, stats_md, columns_table],
+    stats_outputs = [stats_md, columns_table, remove_pick]
+    ingest_button.click(on_ingest, [files, folder], [ingest_md, ingest_table, *stats_outputs],
                         api_name="ingest", concurrency_id=WRITE_GROUP, concurrency_limit=1)
-    refresh.click(on_stats, None, [stats_md, columns_table], api_name="stats")
+    remove_button.click(on_remove, remove_pick, [remove_md, *stats_outputs], api_name="remove_sources",
+                        concurrency_id=WRITE_GROUP, concurrency_limit=1)
+    refresh.click(on_stats, None, stats_outputs, api_name="stats")
     gr.on([search_button.click, query.submit, filters.submit], on_search, [query, filters, mode, k], results,
           api_name="search")
-    return CorpusTab(stats_md=stats_md, columns_table=columns_table, ingest_button=ingest_button, on_stats=on_stats)
+    return CorpusTab(stats_outputs=stats_outputs, ingest_button=ingest_button, on_stats=on_stats)

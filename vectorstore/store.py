@@ -259,13 +259,27 @@ class FeedbackStore:
 
     def remove_source(self, source: str) -> int:
         """Delete every unit of `source` and its fingerprint; returns the number removed."""
+        return self.remove_sources([source])[source]
+
+    def remove_sources(self, sources: Sequence[str]) -> dict[str, int]:
+        """Delete every unit and the fingerprint of each source; returns units removed per source.
+
+        Crash-safe by order: the fingerprints go first, so a run cut off half-way leaves sources
+        that the next ingest of their files writes again in full, never one it skips as unchanged.
+        """
+        if not sources:
+            return {}
         self._bump_revision(settled=False)
-        stale = list(self._records_where({"source": source}))
-        for chunk in _chunks(stale, READ_PAGE):
-            self.collection.delete(ids=list(chunk))
-        self._side.delete(ids=[self._source_record_id(source)])
+        self._side.delete(ids=[self._source_record_id(source) for source in sources])
+        removed: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(sources)), SOURCES_PER_READ):
+            stale = self._records_where({"source": list(chunk)})
+            for ids in _chunks(list(stale), READ_PAGE):
+                self.collection.delete(ids=list(ids))
+            counted = Counter(meta["source"] for meta, _ in stale.values())
+            removed.update({source: counted[source] for source in chunk})
         self._bump_revision(settled=True)
-        return len(stale)
+        return removed
 
     def _vectors_of_moved_texts(self, units: Sequence[FeedbackUnit], stale: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors for new units whose exact text is stored under an id about to go.

@@ -39,6 +39,21 @@ def test_ingest_with_a_bad_file_exits_1_and_names_it(runner, tmp_path):
     assert failed == 1 and added >= 1
 
 
+def test_remove_checks_every_name_first_then_removes_the_sources(runner, tmp_path):
+    ws = tmp_path / "ws"
+    interview = SAMPLES / "interviews" / "interview_01_priya.txt"
+    assert run(runner, "ingest", interview, "--workspace", ws).exit_code == 0
+    typo = run(runner, "remove", "interview_01_priya.txt", "interview_1_priya.txt", "--workspace", ws)
+    assert typo.exit_code == 1
+    assert "nothing was removed" in typo.stderr and "did you mean 'interview_01_priya.txt'" in typo.stderr.replace("\n", "")
+    removed = run(runner, "remove", "interview_01_priya.txt", "--workspace", ws)
+    assert removed.exit_code == 0, removed.output
+    units = int(re.search(r"removed interview_01_priya\.txt: (\d+) units", removed.stdout).group(1))
+    assert units > 10 and json.loads(run(runner, "stats", "--json", "--workspace", ws).stdout)["units"] == 0
+    again = run(runner, "ingest", interview, "--workspace", ws)  # its fingerprint went too: ingested afresh
+    assert int(SUMMARY.search(again.stdout).group(2)) == units
+
+
 def test_stats_json(runner, ws_settings):
     result = run(runner, "stats", "--json", "--workspace", ws_settings.home)
     assert result.exit_code == 0, result.output

@@ -17,10 +17,15 @@ def _rows(table: dict) -> list[list]:
     return table["data"]
 
 
+def _choices(dropdown_update: dict) -> list[str]:
+    return [value for _, value in dropdown_update["choices"]]
+
+
 def test_stats_show_the_seeded_corpus(client):
-    text, columns = client.predict(api_name="/stats")
+    text, columns, picker = client.predict(api_name="/stats")
     assert "**8** units" in text and "**4** sources" in text
     assert ["m.stage_hint", 3] in _rows(columns)
+    assert picker["value"] == [] and len(_choices(picker)) == 4  # nothing picked; every stored source offered
 
 
 def test_ingest_uploads_reports_per_file_and_rejects_unsupported_types(client, tmp_path):
@@ -30,7 +35,7 @@ def test_ingest_uploads_reports_per_file_and_rejects_unsupported_types(client, t
     with pytest.raises(AppError, match="Invalid file type"):  # the file picker only takes supported types
         client.predict([handle_file(str(sample)), handle_file(str(bad))], None, api_name="/ingest")
     # a folder may hold anything: unsupported files are listed as rejected, the rest is ingested
-    summary, table, stats_text, _ = client.predict(None, [handle_file(str(sample)), handle_file(str(bad))],
+    summary, table, stats_text, _, _ = client.predict(None, [handle_file(str(sample)), handle_file(str(bad))],
                                                    api_name="/ingest")
     rows = {row[0]: row for row in _rows(table)}
     assert rows["interview_02_dean.txt"][1] == "ok" and rows["interview_02_dean.txt"][2] > 10
@@ -46,6 +51,18 @@ def test_ingest_with_nothing_usable_is_a_clear_error(client, tmp_path):
         client.predict(None, [handle_file(str(bad))], api_name="/ingest")
     with pytest.raises(AppError, match="upload files or a folder first"):
         client.predict(None, None, api_name="/ingest")
+
+
+def test_remove_sources_takes_the_picked_sources_out_of_the_corpus(client, tmp_path):
+    note = tmp_path / "superseded-export.txt"
+    note.write_text("The courier left the parcel in the rain.\n\nTracking never updated after dispatch.\n", encoding="utf-8")
+    _, _, stats_text, _, _ = client.predict([handle_file(str(note))], None, api_name="/ingest")
+    assert "`superseded-export.txt` (2)" in stats_text
+    summary, stats_text, _, picker = client.predict(["superseded-export.txt"], api_name="/remove_sources")
+    assert "**Removed** `superseded-export.txt` (2 units)" in summary and "superseded-export.txt" not in stats_text
+    assert "superseded-export.txt" not in _choices(picker) and "survey.csv" in _choices(picker)
+    with pytest.raises(AppError, match="pick one or more sources"):
+        client.predict([], api_name="/remove_sources")
 
 
 def test_search_applies_key_value_filters(client):

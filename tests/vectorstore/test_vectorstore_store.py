@@ -160,6 +160,31 @@ def test_replace_source_rejects_foreign_units_and_remove_source(filled_store):
     assert filled_store.sources() == {"survey.csv": 4}
 
 
+def test_remove_sources_drops_units_and_fingerprints_of_each_and_nothing_else(filled_store):
+    revision = filled_store.revision()
+    assert filled_store.remove_sources(["interview.vtt", "survey.csv"]) == {"interview.vtt": 3, "survey.csv": 4}
+    assert filled_store.count() == 0 and filled_store.sources() == {}
+    assert filled_store.source_fingerprint("survey.csv") is None and filled_store.revision() != revision
+    assert filled_store.remove_sources(["survey.csv"]) == {"survey.csv": 0}
+
+
+def test_a_removal_cut_off_half_way_is_never_skipped_as_unchanged_by_the_next_ingest(filled_store, monkeypatch):
+    collection = filled_store.collection
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("kill -9")
+
+    monkeypatch.setattr(collection, "delete", killed)
+    with pytest.raises(KeyboardInterrupt):
+        filled_store.remove_source("survey.csv")
+    assert filled_store.source_fingerprint("survey.csv") is None  # gone first: the ingest below is not skipped
+    monkeypatch.undo()
+    survey = corpus_units()["survey.csv"]
+    assert filled_store.replace_source("survey.csv", survey, "fp-survey.csv") == (0, 0)
+    assert filled_store.get_units([u.id for u in survey]) == survey
+    assert filled_store.source_fingerprint("survey.csv") == "fp-survey.csv"
+
+
 def test_crash_between_upsert_and_delete_then_rerun_leaves_no_duplicates(filled_store, monkeypatch):
     new = [make_unit("survey.csv", 0, "Brand new first answer", "r9"), *corpus_units()["survey.csv"][1:]]
     collection = filled_store.collection
