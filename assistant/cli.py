@@ -132,10 +132,27 @@ def stats(workspace: Optional[Path] = WorkspaceOpt, chroma_url: Optional[str] = 
         if as_json:
             out.print_json(json.dumps(data, default=str))
             return
-        for key, value in data.items():
-            out.print(f"[bold]{key}[/bold]: {value}", highlight=False)
+        for key in ("collection", "embedder", "dimension", "units", "respondents"):
+            out.print(f"[bold]{key}[/bold]: {data[key]}", highlight=False)
+        for title, counts, header in (("sources", data["sources"], "units"), ("columns", data["columns"], "distinct values")):
+            out.print(_counts_table(title, counts, header) if counts else f"[bold]{title}[/bold]: none", highlight=False)
 
     _run(body)
+
+
+STATS_ROWS = 40  # rows per stats table; --json has them all
+
+
+def _counts_table(title: str, counts: dict[str, int], header: str) -> Table:
+    shown = sorted(counts.items())[:STATS_ROWS]
+    more = len(counts) - len(shown)
+    table = Table(title=title, title_justify="left", title_style="bold",
+                  caption=f"… {more} more: journey stats --json" if more else None, caption_justify="left")
+    table.add_column(title[:-1])
+    table.add_column(header, justify="right")
+    for name, count in shown:
+        table.add_row(name, str(count))
+    return table
 
 
 @app.command()

@@ -62,6 +62,17 @@ def test_stats_json(runner, ws_settings):
     assert set(data["sources"]) == {"threadline_survey_2026.csv", "interview_01_priya.txt"}
 
 
+def test_stats_lists_sources_and_columns_as_tables_capped_at_a_page(runner, ws_settings, monkeypatch):
+    result = run(runner, "stats", "--workspace", ws_settings.home)
+    assert result.exit_code == 0, result.output
+    assert "units: 192" in result.stdout
+    assert re.search(r"threadline_survey_2026\.csv\s+│\s+150 │", result.stdout)
+    monkeypatch.setattr("assistant.cli.STATS_ROWS", 1)
+    capped = run(runner, "stats", "--workspace", ws_settings.home).stdout
+    assert "interview_01_priya.txt" in capped and "threadline_survey_2026.csv" not in capped
+    assert "… 1 more: journey stats --json" in capped
+
+
 def test_search_prints_a_table(runner, ws_settings):
     result = run(runner, "search", "the app crashed at payment", "-k", 3, "--workspace", ws_settings.home)
     assert result.exit_code == 0, result.output
