@@ -51,6 +51,9 @@ def test_round_trip_and_search_through_a_chroma_server(chroma_server, tmp_path):
     store.replace_source("survey.csv", [make_unit("survey.csv", 0, "Only one answer left", "r1")], "fp2")
     assert other.sources() == {"interview.vtt": 3, "survey.csv": 1}  # other client's BM25 cache follows
 
+    assert store.remove_sources(["interview.vtt"]) == {"interview.vtt": 3}
+    assert other.sources() == {"survey.csv": 1} and other.source_fingerprint("interview.vtt") is None
+
 
 def test_unreachable_server_is_a_store_error_naming_the_fix(tmp_path):
     settings = Settings(home=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
