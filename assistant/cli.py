@@ -89,6 +89,8 @@ def ingest(
             task = bar.add_task("ingest", total=None, units=0)
             report = api.ingest(paths, settings, options, rebuild=rebuild, wait_seconds=wait,
                                 progress=lambda done, total, units: bar.update(task, completed=done, total=total, units=units))
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/yellow] {warning.path}: {warning.reason}", highlight=False)
         for failure in report.failed:
             err.print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
         if report.redactions:

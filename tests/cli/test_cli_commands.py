@@ -39,6 +39,17 @@ def test_ingest_with_a_bad_file_exits_1_and_names_it(runner, tmp_path):
     assert failed == 1 and added >= 1
 
 
+def test_ingest_prints_the_repairs_it_made_as_warnings(runner, tmp_path):
+    survey = tmp_path / "survey.csv"
+    survey.write_text('id,answer\n1,"Checkout crashed on PayPal"\n2,\n3,"Refund was quick",extra\n', encoding="utf-8")
+    result = run(runner, "ingest", survey, "--text-column", "answer", "--workspace", tmp_path / "ws")
+    assert result.exit_code == 0, result.output
+    warnings = " ".join(result.stderr.split())  # rich wraps long lines
+    assert re.search(r"warning: .*survey\.csv: 1 row\(s\) had more cells than the header; extra cells dropped", warnings)
+    assert re.search(r"warning: .*survey\.csv: 1 record\(s\) with an empty 'answer' field skipped", warnings)
+    assert int(SUMMARY.search(result.stdout).group(2)) == 2
+
+
 def test_remove_checks_every_name_first_then_removes_the_sources(runner, tmp_path):
     ws = tmp_path / "ws"
     interview = SAMPLES / "interviews" / "interview_01_priya.txt"
