@@ -167,7 +167,23 @@ class ChatEngine:
         quote_of = {c.n: c.quote for c in citations}
         kept = [AnswerSentence(text=s.text.strip(), citations=sorted(set(s.citations)), supported=True) for s in parsed.sentences
                 if fit_score(self.store.embedder, s.text, [quote_of[n] for n in s.citations if n in quote_of]) >= MIN_SENTENCE_FIT]
-        return kept or None
+        return merge_repeated_sentences(kept) or None
+
+
+def merge_repeated_sentences(sentences: list[AnswerSentence]) -> list[AnswerSentence]:
+    """One sentence per distinct text (case and spacing aside), citing all its repeats' sources.
+
+    Small models often write the same sentence once per source; the reader should see it once.
+    """
+    merged: dict[str, AnswerSentence] = {}
+    for sentence in sentences:
+        key = " ".join(sentence.text.casefold().split())
+        if key in merged:
+            first = merged[key]
+            merged[key] = first.model_copy(update={"citations": sorted({*first.citations, *sentence.citations})})
+        else:
+            merged[key] = sentence
+    return list(merged.values())
 
 
 def best_matching_sentence(text: str, query: str, embedder) -> str:

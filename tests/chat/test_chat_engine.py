@@ -10,7 +10,7 @@ from assistant.chat import gate
 from assistant.chat.engine import ChatEngine, eval_view
 from assistant.chat.history import ChatHistory
 from assistant.chat.scope import scope_from_question
-from tests.draft.draft_helpers import VALID, auth_error, schema_handle
+from tests.draft.draft_helpers import VALID, auth_error, numbered_quotes, schema_handle, words_of
 
 ANSWERABLE = "Why did the app crash at payment and empty the basket?"
 OFF_TOPIC = "What is the boiling point of liquid nitrogen in kelvin?"
@@ -39,6 +39,20 @@ def test_valid_cited_answer(ws_settings, store, units, saved_map):
     assert_verbatim(answer.citations, units)
     assert answer.top_score is not None and answer.top_score >= gate.REFUSE_BELOW
     assert "[1]" in answer.render()
+
+
+def test_a_sentence_repeated_once_per_source_is_shown_once_citing_them_all(ws_settings, store, units, saved_map):
+    def repeats(messages):
+        quotes = numbered_quotes(messages)
+        said = f"Customers said: {words_of(quotes[1], 8)}."
+        return {"insufficient_evidence": False,
+                "sentences": [{"text": said, "citations": [1]}, {"text": said.upper(), "citations": [2]}, {"text": said, "citations": [1]}]}
+
+    answer = engine(ws_settings, store, {"ChatAnswer": repeats})[0].ask(ANSWERABLE)
+    assert answer.origin == "llm" and len(answer.sentences) == 1
+    assert answer.sentences[0].citations == [1, 2] and [c.n for c in answer.citations] == [1, 2]
+    assert answer.render().count("Customers said") == 1
+    assert_verbatim(answer.citations, units)
 
 
 def test_citation_out_of_range_on_every_attempt_gives_an_extractive_answer(ws_settings, store, units, saved_map):
