@@ -49,7 +49,7 @@ def analysis_key(stage_set: Any, embedder_name: str) -> dict[str, Any]:
     params = {"unassigned_below": stages.UNASSIGNED_BELOW, "desc_weight": stages.DESC_WEIGHT, "smooth": stages.SMOOTH,
               "neighbours": stages.NEIGHBOURS, "neighbour_min_sim": stages.NEIGHBOUR_MIN_SIM, "max_voters": stages.MAX_VOTERS,
               "distance_threshold": themes.DISTANCE_THRESHOLD, "negative_below": themes.NEGATIVE_BELOW,
-              "positive_above": themes.POSITIVE_ABOVE}
+              "positive_above": themes.POSITIVE_ABOVE, "polarity_boost": themes.POLARITY_BOOST}
     return {"version": ANALYSIS_VERSION, "stage_set": _digest(stage_set.model_dump(mode="json")),
             "embedder": embedder_name, "params": params}
 

@@ -74,6 +74,16 @@ def test_mmr_prefers_diverse_representatives():
     assert mmr(vectors, centroid, 2, lam=0.3)[1] == 2
 
 
+def test_a_theme_is_led_by_the_member_that_says_its_lane_most_clearly(toy_embedder):
+    pair = ["apple pay at the last checkout step took seconds", "apple pay at the last checkout step keeps failing"]  # as central
+    units = [make_unit(t, i, respondent=f"r{i}") for i, t in enumerate(pair)]
+    vectors = toy_embedder.embed(pair)
+    pain = find_themes(units, vectors, ["purchase"] * 2, [-0.15, -0.6])
+    assert [t.representative_ids[0] for t in pain] == [units[1].id]
+    delight = find_themes(units, vectors, ["purchase"] * 2, [0.8, 0.2])
+    assert [t.representative_ids[0] for t in delight] == [units[0].id]
+
+
 def test_real_embedder_groups_paraphrases():
     from vectorstore.embedders import default_embedder
 
