@@ -18,6 +18,7 @@ from typing import Any, Sequence
 from assistant.analysis.touchpoints import find_touchpoints, units_texts
 from assistant.draft.evidence import best_sentence, make_claim
 from assistant.draft.fit import MIN_FIT, MIN_SUMMARY_FIT, fits
+from assistant.draft.tidy import archetype_name, field_limit, tidy_prose
 from assistant.errors import LLMCallError, StructuredOutputError
 from assistant.llm.outputs import OpportunityStatements, PersonaProfile, StageDetails, ThemeLabel, ThemeLabels
 from assistant.llm.prompts import Source, render_sources
@@ -259,7 +260,9 @@ class Synthesizer:
             profile, evidence = answer
             lanes = {lane: self._points(getattr(profile, lane), evidence, lane, f"{lane[:2]}-{persona_id}")
                      for lane in ("goals", "frustrations", "motivations", "behaviours")}
-            return profile.name, profile.summary, lanes, "llm"
+            # "" (cut off, or a quote copied as the name) lets the assembler write one from the segment's attributes
+            name = archetype_name(profile.name, [s.quote for s in sources], field_limit(PersonaProfile, "name"))
+            return name, tidy_prose(profile.summary, field_limit(PersonaProfile, "summary")), lanes, "llm"
         lanes = {
             "goals": self._extractive_goals(list(representatives), f"{persona_id}"),
             "frustrations": [make_claim(f"fr-{persona_id}-{n}", best_sentence(self.units[i].text), "observed", [i], [self.units[i]],
