@@ -161,8 +161,9 @@ class Synthesizer:
         if answer is not None and not answer[0].insufficient_evidence and len(answer[0].title.split()) >= 2 \
                 and self._fits(answer[0].title, [e.quote for e in answer[1].values()], "theme_label"):
             label, evidence = answer
+            description = tidy_prose(label.description, field_limit(type(label), "description")) or None
             claim = make_claim(theme.claim_id, label.title, "observed", theme.members, [], **common, origin="llm",
-                               evidence=_dedupe(list(evidence.values())), description=label.description)
+                               evidence=_dedupe(list(evidence.values())), description=description)
             quotes = [s.quote for s in sources] + [label.title]
             written = getattr(label, "opportunity", "")  # lane requests write it with the label
             fitting = kind == "pain point" and written and self._fits(written, quotes, "opportunity")
