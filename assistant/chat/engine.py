@@ -20,6 +20,7 @@ from assistant.chat.models import AnswerSentence, ChatAnswer, Citation
 from assistant.chat.scope import scope_from_question
 from assistant.draft.evidence import sentences as split_sentences
 from assistant.draft.fit import fit_score
+from assistant.draft.tidy import folded
 from assistant.errors import JourneyError, LLMCallError, StructuredOutputError
 from assistant.models import FeedbackUnit
 
@@ -177,7 +178,7 @@ def merge_repeated_sentences(sentences: list[AnswerSentence]) -> list[AnswerSent
     """
     merged: dict[str, AnswerSentence] = {}
     for sentence in sentences:
-        key = " ".join(sentence.text.casefold().split())
+        key = folded(sentence.text)
         if key in merged:
             first = merged[key]
             merged[key] = first.model_copy(update={"citations": sorted({*first.citations, *sentence.citations})})

@@ -14,6 +14,11 @@ NEAR_LIMIT = 0.95
 ENDS = (".", "!", "?", "\u2026", '"', "\u201d", ")")
 
 
+def folded(text: str) -> str:
+    """`text` for comparing: case folded, runs of whitespace as one space."""
+    return " ".join(text.casefold().split())
+
+
 def field_limit(model: type, name: str) -> int | None:
     """The max_length of a pydantic model's string field, if it has one."""
     info = model.model_fields[name]
@@ -31,12 +36,12 @@ def tidy_prose(text: str, limit: int | None = None) -> str:
     kept: list[str] = []
     seen: set[str] = set()
     for sentence in sentences(text):
-        key = " ".join(sentence.casefold().split())
+        key = folded(sentence)
         if key not in seen:
             seen.add(key)
             kept.append(sentence)
     if kept and not kept[-1].endswith(ENDS):
-        last = " ".join(kept[-1].casefold().split())
+        last = folded(kept[-1])
         near_limit = limit is not None and len(text) >= NEAR_LIMIT * limit  # the grammar may stop a word or a space short
         if near_limit or any(earlier.startswith(last) for earlier in seen - {last}):
             kept.pop()
@@ -48,7 +53,7 @@ def archetype_name(name: str, quotes: Sequence[str], limit: int | None = None) -
     name = name.strip()
     if limit is not None and len(name) >= limit:
         return ""
-    folded = " ".join(name.casefold().split())
-    if len(folded.split()) >= 4 and any(folded in " ".join(q.casefold().split()) for q in quotes):
+    key = folded(name)
+    if len(key.split()) >= 4 and any(key in folded(q) for q in quotes):
         return ""
     return name
