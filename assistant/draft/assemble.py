@@ -23,6 +23,8 @@ LLM_THEMES_PER_LANE = {"small": 1, "capable": 4}
 LLM_STAGE_DETAILS = {"small": False, "capable": True}
 OPPORTUNITY_PAIN_POINTS = 2  # pain points per stage that get "How might we" opportunities
 PERSONA_ATTRIBUTE_KEYS = 4
+NAME_SHARE = 0.2  # an attribute value names a persona only when at least this share of its respondents have it
+NAME_TEXTS = 2000  # texts per segment read for the keywords of a name (evenly spaced, so the cost stays flat)
 
 
 def slug(name: str) -> str:
@@ -129,6 +131,7 @@ def _impact(respondents: int, total: int) -> str:
 def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, valence_of: dict, emotion_of: dict,
                    synth: Synthesizer, units: dict[str, FeedbackUnit], vector_of: dict[str, np.ndarray]) -> list[Persona]:
     overall = _overall_counts(segments)
+    keywords = _lazy_segment_keywords(segments, units)
     personas = []
     for k, segment in enumerate(segments, 1):
         persona_id = f"persona-{k}"
@@ -144,7 +147,7 @@ def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, val
             if in_stage:
                 stage_emotions[definition.name] = emotion_summary(in_stage, valence_of, emotion_of, units, top=1)
         personas.append(Persona(
-            id=persona_id, name=name or _fallback_name(attributes, overall, len(segment.respondents), k), summary=summary or f"{len(segment.respondents)} respondents; {described}.",
+            id=persona_id, name=name or _fallback_name(attributes, overall, len(segment.respondents), k, lambda: keywords()[k - 1]), summary=summary or f"{len(segment.respondents)} respondents; {described}.",
             share=round(float(segment.share), 4), respondents=list(segment.respondents), attributes=attributes,
             goals=lanes["goals"], frustrations=lanes["frustrations"], motivations=lanes["motivations"], behaviours=lanes["behaviours"],
             representative_quotes=[quote_unit(units[i]) for i in reps[:3] if i in units],
@@ -173,16 +176,47 @@ def _overall_counts(segments: list[Any]) -> dict[tuple[str, str], float]:
     return {key: n / total for key, n in counts.items()}
 
 
-def _fallback_name(attributes: list[AttributeCount], overall: dict[tuple[str, str], float], size: int, k: int) -> str:
-    """The segment's most over-represented attribute values (lift over the whole corpus), e.g. 'Thread Club · 55+'."""
+def _fallback_name(attributes: list[AttributeCount], overall: dict[tuple[str, str], float], size: int, k: int,
+                   keywords: Any = lambda: []) -> str:
+    """The segment's most over-represented attribute values (lift over the whole corpus), e.g. 'Thread Club · 55+';
+    values too few of its respondents have give way to what they talk about, e.g. 'returns · refund customers'."""
     def lift(a: AttributeCount) -> float:
         return (a.count / max(size, 1)) / max(overall.get((a.key, a.value), 1e-9), 1e-9)
 
-    distinctive = sorted((a for a in attributes if a.count >= 3), key=lambda a: -lift(a))
+    distinctive = sorted((a for a in attributes if a.count >= max(3, NAME_SHARE * size)), key=lambda a: -lift(a))
     picked: list[str] = []
     for a in distinctive:
         if a.key not in {p.split("=")[0] for p in picked}:
             picked.append(f"{a.key}={a.value}")
         if len(picked) == 2:
             break
-    return " · ".join(p.split("=", 1)[1] for p in picked) + " customers" if picked else f"Segment {k}"
+    words = [p.split("=", 1)[1] for p in picked] or _unrelated(keywords(), 2)
+    return " · ".join(words) + " customers" if words else f"Segment {k}"
+
+
+def _unrelated(terms: list[str], n: int) -> list[str]:
+    """The first n terms sharing no word with an earlier pick ('arrived' and 'arrived size' name one thing);
+    contractions ("it's", "didn't") say nothing about a group and are skipped."""
+    picked: list[str] = []
+    for term in terms:
+        if len(picked) < n and "'" not in term and not any(set(term.split()) & set(p.split()) for p in picked):
+            picked.append(term)
+    return picked
+
+
+def _lazy_segment_keywords(segments: list[Any], units: dict[str, FeedbackUnit]):
+    """A function giving each segment's most distinctive terms (c-TF-IDF), computed on first call."""
+    from functools import lru_cache
+
+    from assistant.analysis.keywords import class_keywords
+
+    @lru_cache(maxsize=1)
+    def compute() -> list[list[str]]:
+        docs = []
+        for segment in segments:
+            ids = [i for i in segment.unit_ids if i in units]
+            step = max(1, len(ids) // NAME_TEXTS)
+            docs.append(" ".join(units[i].text for i in ids[::step]))
+        return class_keywords(docs)
+
+    return compute
