@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import partial
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -177,7 +177,7 @@ def _overall_counts(segments: list[Any]) -> dict[tuple[str, str], float]:
 
 
 def _fallback_name(attributes: list[AttributeCount], overall: dict[tuple[str, str], float], size: int, k: int,
-                   keywords: Any = lambda: []) -> str:
+                   keywords: Callable[[], list[str]] = list) -> str:
     """The segment's most over-represented attribute values (lift over the whole corpus), e.g. 'Thread Club · 55+';
     values too few of its respondents have give way to what they talk about, e.g. 'returns · refund customers'."""
     def lift(a: AttributeCount) -> float:
@@ -215,7 +215,7 @@ def _lazy_segment_keywords(segments: list[Any], units: dict[str, FeedbackUnit]):
         docs = []
         for segment in segments:
             ids = [i for i in segment.unit_ids if i in units]
-            step = max(1, len(ids) // NAME_TEXTS)
+            step = max(1, -(-len(ids) // NAME_TEXTS))  # ceiling: at most NAME_TEXTS texts
             docs.append(" ".join(units[i].text for i in ids[::step]))
         return class_keywords(docs)
 
