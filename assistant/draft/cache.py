@@ -143,7 +143,7 @@ class LLMCache:
         return cls(cache_dir(settings) / "llm", run_log, read)
 
     def key(self, chain: str, prompt: Any, handle: Any, variables: Mapping[str, Any], evidence_ids: Sequence[str]) -> str:
-        model_id = {"provider": handle.provider, "model": handle.model, "base_url": handle.base_url,
+        model_id = {"provider": handle.provider, "model": handle.model, "source": handle.answer_source(),
                     "temperature": getattr(handle.chat, "temperature", None)}
         return _digest({"chain": chain, "prompt_version": prompt.version, "prompt": _digest(prompt.model_dump(exclude={"source"})),
                         "model": model_id, "variables": dict(variables), "evidence": list(evidence_ids)})[:40]

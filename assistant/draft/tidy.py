@@ -54,6 +54,6 @@ def archetype_name(name: str, quotes: Sequence[str], limit: int | None = None) -
     if limit is not None and len(name) >= limit:
         return ""
     key = folded(name)
-    if len(key.split()) >= 4 and any(key in folded(q) for q in quotes):
+    if len(key.split()) >= 3 and any(key in folded(q) for q in quotes):
         return ""
     return name

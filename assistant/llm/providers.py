@@ -33,6 +33,12 @@ class ModelHandle:
     concurrency: int = 1  # independent calls worth running at once
     grammar_limits: bool = True  # server enforces maxLength/pattern in its grammar (llama.cpp does)
     chat: Any = field(default=None, compare=False, repr=False)  # a LangChain BaseChatModel
+    # What answers depend on besides the model name, for caching them: the endpoint, or for the
+    # local server (a new port each run) the GGUF file it serves.
+    identity: str | None = None
+
+    def answer_source(self) -> str | None:
+        return self.identity or self.base_url
 
     def describe(self) -> dict[str, Any]:
         """JSON-safe description for run logs (never contains a key)."""
@@ -67,9 +73,11 @@ def _local(settings: Any) -> ModelHandle:
     from assistant.llm import local_server
 
     base_url = local_server.ensure_server(settings) + "/v1"
-    model = settings.llm_model or local_server.config_from_settings(settings).gguf.stem
+    gguf = local_server.config_from_settings(settings).gguf
+    model = settings.llm_model or gguf.stem
     chat = _chat_openai(settings, model, base_url, SecretStr("local"))
-    return ModelHandle("local", model, base_url, capable=_capable(settings, False), concurrency=settings.llm_parallel, chat=chat)
+    return ModelHandle("local", model, base_url, capable=_capable(settings, False), concurrency=settings.llm_parallel, chat=chat,
+                       identity=f"gguf:{gguf}:{gguf.stat().st_size}")
 
 
 def _openai(settings: Any) -> ModelHandle:

@@ -137,6 +137,13 @@ def test_llm_cache_keys_and_round_trip(tmp_path):
     assert key != cache.key("theme_label", prompt.model_copy(update={"version": prompt.version + 1}), handle, variables, [unit.id])
     assert key != cache.key("theme_label", prompt, handle, {**variables, "stage": "Use"}, [unit.id])
     assert key != cache.key("theme_label", prompt, handle, variables, ["u_other"])
+    # the local server gets a new port each run: its answers are keyed by the GGUF file, not the URL
+    served = [ModelHandle("local", "model-a", f"http://127.0.0.1:{port}/v1", capable=False, identity="gguf:/m/a.gguf:123")
+              for port in (40001, 40002)]
+    assert cache.key("theme_label", prompt, served[0], variables, [unit.id]) == cache.key("theme_label", prompt, served[1], variables, [unit.id])
+    other_file = ModelHandle("local", "model-a", "http://127.0.0.1:40001/v1", capable=False, identity="gguf:/m/b.gguf:123")
+    assert cache.key("theme_label", prompt, other_file, variables, [unit.id]) != cache.key("theme_label", prompt, served[0], variables, [unit.id])
+    assert key != cache.key("theme_label", prompt, ModelHandle("local", "model-a", "http://10.0.0.2:8000/v1", capable=False), variables, [unit.id])
     label = ThemeLabel.model_validate({"title": "App crashes at payment", "description": "The app fails at payment.",
                                        "sources": [1], "insufficient_evidence": False})
     evidence = {"sources[0]": Evidence.from_unit(unit, "The app crashed at payment.")}

@@ -34,3 +34,4 @@ def test_a_name_cut_at_its_limit_or_copied_from_a_quote_is_not_a_name():
     assert archetype_name("Nice clothes but I found", quotes, 40) == ""
     assert archetype_name("Bargain-hunting returner", quotes, 40) == "Bargain-hunting returner"
     assert archetype_name("Nice clothes", quotes, 40) == "Nice clothes"  # too short to be a copied quote
+    assert archetype_name("The Curve jeans", ["The Curve jeans fit really well."], 40) == ""  # a product, not people
