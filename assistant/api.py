@@ -60,7 +60,7 @@ def remove_sources(sources: list[str], settings: Settings, *, wait_seconds: floa
     with writer_lock(settings.home, wait_seconds):
         store = open_store(settings)
         _check_known_sources(sources, store.sources())
-        return store.remove_sources(list(dict.fromkeys(sources)))
+        return store.remove_sources(sources)
 
 
 def _check_known_sources(sources: list[str], stored: dict[str, int]) -> None:

@@ -267,12 +267,13 @@ class FeedbackStore:
         Crash-safe by order: the fingerprints go first, so a run cut off half-way leaves sources
         that the next ingest of their files writes again in full, never one it skips as unchanged.
         """
+        sources = list(dict.fromkeys(sources))
         if not sources:
             return {}
         self._bump_revision(settled=False)
         self._side.delete(ids=[self._source_record_id(source) for source in sources])
         removed: dict[str, int] = {}
-        for chunk in _chunks(list(dict.fromkeys(sources)), SOURCES_PER_READ):
+        for chunk in _chunks(sources, SOURCES_PER_READ):
             stale = self._records_where({"source": list(chunk)})
             for ids in _chunks(list(stale), READ_PAGE):
                 self.collection.delete(ids=list(ids))
