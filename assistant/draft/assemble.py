@@ -130,6 +130,8 @@ def _impact(respondents: int, total: int) -> str:
 
 def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, valence_of: dict, emotion_of: dict,
                    synth: Synthesizer, units: dict[str, FeedbackUnit], vector_of: dict[str, np.ndarray]) -> list[Persona]:
+    from assistant.analysis.themes import NEGATIVE_BELOW, POSITIVE_ABOVE
+
     overall = _overall_counts(segments)
     keywords = _lazy_segment_keywords(segments, units)
     personas = []
@@ -140,7 +142,9 @@ def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, val
         described = _attribute_text(attributes)
         seg_ids = [i for i in segment.unit_ids if i in units]
         by_valence = sorted(seg_ids, key=lambda i: valence_of.get(i, 0.0))
-        name, summary, lanes, origin = synth.persona_profile(persona_id, described, reps, by_valence[:4], by_valence[::-1][:4])
+        negative = [i for i in by_valence[:4] if valence_of.get(i, 0.0) <= NEGATIVE_BELOW]
+        positive = [i for i in by_valence[::-1][:4] if valence_of.get(i, 0.0) >= POSITIVE_ABOVE]
+        name, summary, lanes, origin = synth.persona_profile(persona_id, described, reps, negative, positive, valence_of)
         stage_emotions = {}
         for definition in stage_set.stages:
             in_stage = [i for i in seg_ids if stage_of.get(i) == definition.name]

@@ -13,18 +13,20 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from assistant.analysis.touchpoints import find_touchpoints, units_texts
-from assistant.draft.evidence import best_sentence, make_claim
+from assistant.draft.evidence import best_sentence, make_claim, sentences
 from assistant.draft.fit import MIN_FIT, MIN_SUMMARY_FIT, fits
-from assistant.draft.tidy import archetype_name, field_limit, tidy_prose
+from assistant.draft.tidy import (MIN_SUPPORTED, archetype_name, field_limit, folded, is_phrase, speaks_as_customer, supported_share,
+                                  tidy_prose, unsupported_numbers)
 from assistant.errors import LLMCallError, StructuredOutputError
 from assistant.llm.outputs import OpportunityStatements, PersonaProfile, StageDetails, ThemeLabel, ThemeLabels
 from assistant.llm.prompts import Source, render_sources
 from assistant.models import Claim, Evidence, FeedbackUnit, Opportunity
 
 MAX_SOURCES = 6
+LANE_SIGN = {"frustrations": -1, "motivations": 1}  # persona lanes whose quote must carry this sentiment
 GOAL_CUE = re.compile(r"\b(I|we) (just )?(want(ed)?|need(ed)?|hope[ds]?|wish(ed)?|(was|am|were) (trying|looking) to|expect(ed)?)\b", re.I)
 
 
@@ -196,15 +198,48 @@ class Synthesizer:
         return (touchpoints or self._extractive_touchpoints(stage_unit_ids or unit_ids, keywords, prefix),
                 goals or self._extractive_goals(unit_ids, prefix))
 
-    def _points(self, points, evidence: dict[str, Evidence], lane: str, prefix: str) -> list[Claim]:
-        claims, seen = [], set()
+    def _points(self, points, evidence: dict[str, Evidence], lane: str, prefix: str, seen: set[str] | None = None,
+                valence: Mapping[str, float] | None = None, persona: bool = False) -> list[Claim]:
+        """Claims for the model's points that cite a quote, are one short phrase, fit their quote and are not
+        already in `seen` (shared across a persona's lanes). With `valence`, a frustration must cite a negative
+        unit and a motivation a positive one; a persona's points describe the persona, so one in a customer's
+        first person ("I love this dress") is dropped unless it is a goal saying what they want."""
+        claims, seen = [], set() if seen is None else seen
+        sign = LANE_SIGN.get(lane) if valence is not None else None
         for index, point in enumerate(points):
             ev = evidence.get(f"{lane}[{index}].source")
-            if ev is None or point.text.lower() in seen or not self._fits(point.text, [ev.quote], lane):
+            if ev is None or folded(point.text) in seen:
                 continue
-            seen.add(point.text.lower())
+            if not is_phrase(point.text):
+                self._reject(lane, point.text, "is not one short phrase")
+                continue
+            if persona and speaks_as_customer(point.text) and not (lane == "goals" and GOAL_CUE.search(point.text)):
+                self._reject(lane, point.text, "speaks as a customer instead of about them")
+                continue
+            if sign is not None and sign * valence.get(ev.unit_id, 0.0) <= 0:
+                self._reject(lane, point.text, f"cites a quote whose sentiment does not match {lane}")
+                continue
+            if not self._fits(point.text, [ev.quote], lane):
+                continue
+            seen.add(folded(point.text))
             claims.append(make_claim(f"{prefix}-{len(claims) + 1}", point.text, "inferred", [ev.unit_id], [], units=self.units, evidence=[ev]))
         return claims
+
+    def _summary(self, text: str, quotes: Sequence[str]) -> str:
+        """The sentences of a model-written persona summary that describe the segment from its quotes:
+        not in a customer's first person, with no number the quotes lack, most of its words found in them,
+        each fitting a quote."""
+        kept = []
+        for sentence in sentences(tidy_prose(text, field_limit(PersonaProfile, "summary"))):
+            if speaks_as_customer(sentence):
+                self._reject("persona_profile", sentence, "speaks as a customer instead of about them")
+            elif unsupported_numbers(sentence, quotes):
+                self._reject("persona_profile", sentence, f"has numbers no quote has ({', '.join(unsupported_numbers(sentence, quotes))})")
+            elif supported_share(sentence, quotes) < MIN_SUPPORTED:
+                self._reject("persona_profile", sentence, "says things its quotes do not")
+            elif self._fits(sentence, quotes, "persona_profile", MIN_SUMMARY_FIT):
+                kept.append(sentence)
+        return " ".join(kept)
 
     def _extractive_touchpoints(self, unit_ids: Sequence[str], keywords: Sequence[str], prefix: str) -> list[Claim]:
         """The channels the stage's units mention most (see assistant.analysis.touchpoints), else its keywords."""
@@ -251,20 +286,16 @@ class Synthesizer:
     # --- personas -----------------------------------------------------------------------
 
     def persona_profile(self, persona_id: str, attributes: str, representatives: Sequence[str], negative: Sequence[str],
-                        positive: Sequence[str]) -> tuple[str, str, dict[str, list[Claim]], str]:
-        """(name, summary, {goals, frustrations, motivations, behaviours}, origin) for a segment."""
+                        positive: Sequence[str], valence: Mapping[str, float] | None = None) -> tuple[str, str, dict[str, list[Claim]], str]:
+        """(name, summary, {goals, frustrations, motivations, behaviours}, origin) for a segment.
+
+        `negative` and `positive` are the segment's units to quote as frustrations and motivations when
+        the model's profile is not used; `valence` (unit id -> -1..1) checks the model's frustrations and
+        motivations. An empty name or summary lets the assembler write one from the segment's attributes."""
         reps = [self.units[i] for i in representatives[:MAX_SOURCES] if i in self.units]
         sources = [Source(unit_id=u.id, quote=best_sentence(u.text)) for u in reps]
-        answer = self.chain("persona_profile", {"attributes": attributes, "evidence": render_sources(sources)}, PersonaProfile, sources) if reps else None
-        if answer is not None and self._fits(answer[0].summary, [s.quote for s in sources], "persona_profile", MIN_SUMMARY_FIT) \
-                and self._fits(answer[0].name, [answer[0].summary], "persona_profile", floor=-1.0):
-            profile, evidence = answer
-            lanes = {lane: self._points(getattr(profile, lane), evidence, lane, f"{lane[:2]}-{persona_id}")
-                     for lane in ("goals", "frustrations", "motivations", "behaviours")}
-            # "" (cut off, or a quote copied as the name) lets the assembler write one from the segment's attributes
-            name = archetype_name(profile.name, [s.quote for s in sources], field_limit(PersonaProfile, "name"))
-            return name, tidy_prose(profile.summary, field_limit(PersonaProfile, "summary")), lanes, "llm"
-        lanes = {
+        quotes = [s.quote for s in sources]
+        quoted = {
             "goals": self._extractive_goals(list(representatives), f"{persona_id}"),
             "frustrations": [make_claim(f"fr-{persona_id}-{n}", best_sentence(self.units[i].text), "observed", [i], [self.units[i]],
                                         units=self.units, origin="extractive") for n, i in enumerate(negative[:2], 1)],
@@ -272,7 +303,20 @@ class Synthesizer:
                                        units=self.units, origin="extractive") for n, i in enumerate(positive[:2], 1)],
             "behaviours": [],
         }
-        return "", "", lanes, "extractive"
+        answer = self.chain("persona_profile", {"attributes": attributes, "evidence": render_sources(sources)}, PersonaProfile, sources) if reps else None
+        if answer is not None and self._fits(answer[0].summary, quotes, "persona_profile", MIN_SUMMARY_FIT) \
+                and self._fits(answer[0].name, [answer[0].summary], "persona_profile", floor=-1.0):
+            profile, evidence = answer
+            seen: set[str] = set()  # one statement belongs in one lane
+            written = {lane: self._points(getattr(profile, lane), evidence, lane, f"{lane[:2]}-{persona_id}", seen, valence, persona=True)
+                       for lane in quoted}
+            summary = self._summary(profile.summary, quotes)
+            # a name stands with a summary that does: without one it names what the quotes never showed
+            name = archetype_name(profile.name, quotes, field_limit(PersonaProfile, "name")) if summary else ""
+            # a lane whose every point was dropped quotes customers instead of staying empty
+            lanes = {lane: written[lane] or quoted[lane] for lane in quoted}
+            return name, summary, lanes, "llm" if summary or any(written.values()) else "extractive"
+        return "", "", quoted, "extractive"
 
 
 def extractive_title(keywords: Sequence[str], unit: FeedbackUnit, max_words: int = 10) -> str:
