@@ -64,8 +64,13 @@ def prevalence_text(prevalence: Prevalence) -> str:
     """'3 units · 2 respondents' (singular where it is one), plus the share when known."""
     units = f"{prevalence.units} unit" + ("" if prevalence.units == 1 else "s")
     people = f"{prevalence.respondents} respondent" + ("" if prevalence.respondents == 1 else "s")
-    share = f" · {prevalence.share:.0%} of respondents" if prevalence.share is not None else ""
+    share = f" · {percent(prevalence.share)} of respondents" if prevalence.share is not None else ""
     return f"{units} · {people}{share}"
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage; "<1%" for a few respondents of many, never "0%" for some."""
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
 def origin_note(origin: str) -> str:

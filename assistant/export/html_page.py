@@ -13,13 +13,14 @@ from importlib import resources
 from typing import Mapping
 
 from assistant.export.common import (
-    LANE_TITLES, PERSONA_LANES, claim_index, origin_note, ordered_stages, prevalence_text, quote_ref, signed,
+    LANE_TITLES, PERSONA_LANES, claim_index, origin_note, ordered_stages, percent, prevalence_text, quote_ref, signed,
     valence_tone,
 )
 from assistant.export.emotion_svg import emotion_svg
 from assistant.export.markdown import emotion_line
 from assistant.models import Claim, Evidence, FeedbackUnit, JourneyMap, Opportunity, Persona, Stage
 
+CELL_SHOWN = 8  # pain points or delights shown per stage before the smaller ones fold away
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 _BUTTONS = ('<button type="button" data-jm="open">Show all quotes</button>'
             '<button type="button" data-jm="close">Hide quotes</button>')
@@ -89,7 +90,14 @@ def _opportunity_card(opportunity: Opportunity, claims: dict[str, Claim], units:
             f'{_quote_items(opportunity.evidence, units)}</div></details>')
 
 
-def _cell(cards: list[str]) -> str:
+def _cell(cards: list[str], claims: list[Claim] | None = None) -> str:
+    """A grid cell; past CELL_SHOWN theme cards (largest first) the rest fold under "N smaller themes"."""
+    if claims is not None and len(cards) > CELL_SHOWN:
+        rest = claims[CELL_SHOWN:]
+        units = sum(c.prevalence.units for c in rest)
+        fold = (f'<details class="jm-more"><summary>{len(rest)} smaller themes · {units} units</summary>'
+                f'{"".join(cards[CELL_SHOWN:])}</details>')
+        cards = [*cards[:CELL_SHOWN], fold]
     return f'<div class="jm-cell">{"".join(cards) or "<span class=jm-empty>none found</span>"}</div>'
 
 
@@ -127,7 +135,7 @@ def _journey_grid(journey_map: JourneyMap, units: Mapping[str, FeedbackUnit]) ->
     svg = emotion_svg([s.name for s in stages], [s.emotion for s in stages])
     rows += [_lane_label("emotion"), f'<div class="jm-emotion" style="grid-column: span {max(1, len(stages))}">{svg}</div>']
     for lane in ("pain_points", "delights"):
-        rows += [_lane_label(lane), *[_cell([claim_card(c, lane, units) for c in getattr(s, lane)]) for s in stages]]
+        rows += [_lane_label(lane), *[_cell([claim_card(c, lane, units) for c in getattr(s, lane)], getattr(s, lane)) for s in stages]]
     rows += [_lane_label("opportunities"),
              *[_cell([_opportunity_card(o, claims, units) for o in s.opportunities]) for s in stages]]
     return f'<div class="jm-scroll"><div class="jm-grid" style="{columns}">{"".join(rows)}</div></div>'
@@ -135,7 +143,7 @@ def _journey_grid(journey_map: JourneyMap, units: Mapping[str, FeedbackUnit]) ->
 
 def _persona_card(persona: Persona, units: Mapping[str, FeedbackUnit], stage_order: list[str]) -> str:
     parts = [f"<h3>{escape(persona.name)}</h3>",
-             f'<div class="jm-share"><b>{persona.share:.0%}</b> of respondents'
+             f'<div class="jm-share"><b>{percent(persona.share)}</b> of respondents'
              f'<span class="jm-share-bar"><span style="width:{persona.share * 100:.1f}%"></span></span>'
              f"{len(persona.respondents)} people</div>"]
     if persona.summary:

@@ -6,7 +6,7 @@ import re
 from typing import Mapping
 
 from assistant.export.common import (
-    LANE_TITLES, PERSONA_LANES, claim_index, origin_note, ordered_stages, prevalence_text, quote_ref, signed,
+    LANE_TITLES, PERSONA_LANES, claim_index, origin_note, ordered_stages, percent, prevalence_text, quote_ref, signed,
 )
 from assistant.models import Claim, EmotionSummary, Evidence, FeedbackUnit, JourneyMap, Opportunity, Persona, Stage
 
@@ -92,7 +92,7 @@ def _provenance(journey_map: JourneyMap) -> list[str]:
 
 
 def _persona_lines(persona: Persona, units: Mapping[str, FeedbackUnit], stage_order: list[str]) -> list[str]:
-    lines = [f"### {md_escape(persona.name)} — {persona.share:.0%} of respondents", ""]
+    lines = [f"### {md_escape(persona.name)} — {percent(persona.share)} of respondents", ""]
     if persona.summary:
         lines += [md_escape(persona.summary), ""]
     if origin_note(persona.origin):

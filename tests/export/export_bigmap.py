@@ -98,3 +98,17 @@ def hostile_map():
         "title": PAYLOAD, "personas": [persona, *journey_map.personas[1:]], "stages": [stage, *journey_map.stages[1:]],
     })
     return units, journey_map
+
+
+def crowded_map(pains: int = 12) -> tuple[dict[str, FeedbackUnit], JourneyMap]:
+    """make_big_map with `pains` pain points in its first stage, the smallest one addressed by an opportunity."""
+    by_id, journey_map = make_big_map()
+    stage = journey_map.stages[0]
+    mine = [by_id[i] for i in stage.unit_ids]
+    claims = [_claim(f"pp-many-{k}", f"Crowded pain point number {k}", mine[k % 6 : k % 6 + 1]) for k in range(pains)]
+    crowded = stage.model_copy(update={"pain_points": claims, "opportunities": [Opportunity(
+        id="op-smallest", text="How might we fix the smallest one?", addresses=[claims[-1].id], evidence=claims[-1].evidence,
+        impact_hint="low")]})
+    journey_map = journey_map.model_copy(update={"stages": [crowded, *journey_map.stages[1:]]})
+    JourneyMap.model_validate(journey_map.model_dump(), context={"units": by_id})
+    return by_id, journey_map

@@ -7,8 +7,8 @@ from html import escape
 from pathlib import Path
 
 from assistant.export import export_map, render_html
-from assistant.export.html_page import anchor
-from tests.export.export_bigmap import HOSTILE, PAYLOAD, hostile_map, make_big_map
+from assistant.export.html_page import CELL_SHOWN, anchor
+from tests.export.export_bigmap import HOSTILE, PAYLOAD, crowded_map, hostile_map, make_big_map
 from tests.mapfixtures import make_map
 
 EXTERNAL = re.compile(r"""(?i)(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:|//))|url\(|@import""")
@@ -116,3 +116,13 @@ def test_fragment_for_embedding_has_no_document_or_script():
 def test_anchor_ids_are_safe_and_unique():
     assert anchor("c", 'a"><b') != anchor("c", "a--b")
     assert re.fullmatch(r"[A-Za-z0-9_-]+", anchor("c", 'x"><script>'))
+
+
+def test_a_crowded_lane_shows_its_largest_themes_and_folds_the_rest():
+    units, journey_map = crowded_map(CELL_SHOWN + 4)
+    page = render_html(journey_map, units)
+    fold = page[page.index('<details class="jm-more">'):]
+    assert fold.startswith('<details class="jm-more"><summary>4 smaller themes · 4 units</summary>')
+    for k, claim in enumerate(journey_map.stages[0].pain_points):
+        assert (f'id="{anchor("c", claim.id)}"' in fold) == (k >= CELL_SHOWN)
+    assert page.count('class="jm-more"') == 1  # the other lanes are short

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.export import export_map
 from assistant.export.html_page import anchor
-from tests.export.export_bigmap import hostile_map, make_big_map
+from tests.export.export_bigmap import crowded_map, hostile_map, make_big_map
 from tests.mapfixtures import make_map
 
 pytestmark = pytest.mark.integration
@@ -87,5 +87,19 @@ def test_curve_points_sit_under_their_stage_columns(browser, tmp_path: Path, wid
     assert [ys[v] for v in sorted(ys)] == sorted(ys.values(), reverse=True)
     # a wide map scrolls inside its frame; the page itself never scrolls sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert problems == []
+    page.close()
+
+
+def test_a_link_to_a_folded_theme_opens_its_fold(browser, tmp_path: Path):
+    units, journey_map = crowded_map()
+    page, problems = _open(browser, export_map(journey_map, units, "html", tmp_path / "map.html"))
+    target = page.locator(f'#{anchor("c", "pp-many-11")}')
+    assert not target.is_visible()
+    page.locator(f'#{anchor("o", "op-smallest")} summary').click()
+    page.locator(f'#{anchor("o", "op-smallest")} a.jm-ref').click()
+    assert target.is_visible() and target.evaluate("el => el.open") is True
+    page.click("button[data-jm=close]")
+    assert not target.is_visible()
     assert problems == []
     page.close()

@@ -98,3 +98,11 @@ def test_markup_in_titles_names_and_sources_stays_text():
     visible = "".join(rendered.text)
     assert visible.count(PAYLOAD) >= 5  # title, persona name and summary, stage name, respondent
     assert '<img src=x onerror="alert(2)">.csv' in visible
+
+
+def test_a_share_of_a_few_respondents_reads_under_one_percent_not_zero():
+    from assistant.export.common import percent, prevalence_text
+    from assistant.models import Prevalence
+
+    assert [percent(s) for s in (0.0, 0.003, 0.0051, 0.37, 1.0)] == ["0%", "<1%", "1%", "37%", "100%"]
+    assert prevalence_text(Prevalence(units=3, respondents=3, share=3 / 958)) == "3 units · 3 respondents · <1% of respondents"

@@ -2,7 +2,7 @@
   var root = document.querySelector(".jm");
   if (!root) return;
   function setAll(open) {
-    root.querySelectorAll("details.jm-claim").forEach(function (d) { d.open = open; });
+    root.querySelectorAll("details.jm-claim, details.jm-more").forEach(function (d) { d.open = open; });
   }
   root.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-jm]");
@@ -13,6 +13,8 @@
     if (!target) return;
     event.preventDefault();
     target.open = true;
+    var fold = target.parentElement.closest("details.jm-more");  // a smaller theme folded away in its cell
+    if (fold) fold.open = true;
     target.scrollIntoView({ behavior: "smooth", block: "center", inline: "center" });
     target.classList.remove("jm-flash");
     void target.offsetWidth;
