@@ -67,6 +67,7 @@ def ingest(
     text_column: Optional[str] = typer.Option(None, help="Column/field holding the feedback text (default: auto-detect)."),
     id_column: Optional[str] = typer.Option(None, help="Column/field with a record id."),
     respondent_column: Optional[str] = typer.Option(None, help="Column/field with the respondent id."),
+    sentences: bool = typer.Option(False, "--sentences", help="One unit per sentence (reviews, long answers): a complaint inside a happy review becomes its own pain point. Re-ingests files read without it."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and ingest from scratch (e.g. after changing the embedder)."),
     redact: Optional[bool] = typer.Option(None, "--redact/--no-redact", help="Replace emails, phones, cards, addresses and names with placeholders before anything is stored or embedded."),
     max_mb: float = typer.Option(100.0, "--max-mb", help="Refuse files larger than this many megabytes."),
@@ -84,7 +85,7 @@ def ingest(
 
         settings = _settings(workspace, chroma_url=chroma_url, redact=redact)
         options = ReadOptions(text_column=text_column, id_column=id_column, respondent_column=respondent_column,
-                              redact=settings.redact, max_bytes=int(max_mb * 1_000_000))
+                              redact=settings.redact, sentences=sentences, max_bytes=int(max_mb * 1_000_000))
         with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed}/{task.total} files · {task.fields[units]} units"), TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
             task = bar.add_task("ingest", total=None, units=0)
             report = api.ingest(paths, settings, options, rebuild=rebuild, wait_seconds=wait,

@@ -13,7 +13,7 @@ import pandas as pd
 
 from assistant import api
 from assistant.config import Settings
-from assistant.ingest import SUPPORTED_EXTENSIONS
+from assistant.ingest import SUPPORTED_EXTENSIONS, ReadOptions
 from ui.common import WRITE_GROUP, guarded, parse_where
 
 SEARCH_COLUMNS = ["#", "score", "text", "source", "respondent", "where", "unit id"]
@@ -51,8 +51,8 @@ def stage_uploads(files: Any, folder: Any) -> tuple[Path, list[str], list[str]]:
     return staging, sources, rejected
 
 
-def ingest_uploads(settings: Settings, files: Any, folder: Any, progress: Any = None) -> tuple[str, pd.DataFrame]:
-    """Ingest uploaded files; (summary markdown, per-file table)."""
+def ingest_uploads(settings: Settings, files: Any, folder: Any, progress: Any = None, sentences: bool = False) -> tuple[str, pd.DataFrame]:
+    """Ingest uploaded files, one unit per sentence when `sentences`; (summary markdown, per-file table)."""
     staging, sources, rejected = stage_uploads(files, folder)
     if not sources:
         shutil.rmtree(staging, ignore_errors=True)
@@ -67,7 +67,8 @@ def ingest_uploads(settings: Settings, files: Any, folder: Any, progress: Any = 
             progress((done, total), desc=f"{done}/{total} files read, {parsed} units embedded", unit="files")
 
     try:
-        report = api.ingest([staging / source for source in sources], settings, wait_seconds=30, progress=on_progress)
+        report = api.ingest([staging / source for source in sources], settings, ReadOptions(redact=settings.redact, sentences=bool(sentences)),
+                            wait_seconds=30, progress=on_progress)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     in_store = api.stats(settings)["sources"]
@@ -146,6 +147,8 @@ def build(settings: Settings) -> CorpusTab:
             with gr.Row():
                 files = gr.File(label="Files", file_count="multiple", file_types=kinds, elem_id="upload-files")
                 folder = gr.File(label="Or a folder", file_count="directory", elem_id="upload-folder")
+            by_sentence = gr.Checkbox(label="One unit per sentence (reviews, long answers: a complaint inside a happy "
+                                      "review becomes its own pain point)", value=False, elem_id="ingest-sentences")
             ingest_button = gr.Button("Ingest", variant="primary", elem_id="ingest-button")
             ingest_md = gr.Markdown(elem_id="ingest-summary")
             ingest_table = gr.DataFrame(headers=FILE_COLUMNS, label="Per-file results", interactive=False,
@@ -173,8 +176,8 @@ def build(settings: Settings) -> CorpusTab:
                            column_widths=["4%", "7%", "45%", "14%", "10%", "8%", "12%"], elem_id="search-results")
 
     @guarded
-    def on_ingest(files_value, folder_value, progress=gr.Progress()):
-        summary, table = ingest_uploads(settings, files_value, folder_value, progress)
+    def on_ingest(files_value, folder_value, sentences_value=False, progress=gr.Progress()):
+        summary, table = ingest_uploads(settings, files_value, folder_value, progress, sentences_value)
         return (summary, table, *corpus_stats(settings))
 
     @guarded
@@ -190,7 +193,7 @@ def build(settings: Settings) -> CorpusTab:
         return search_units(settings, query_value, filters_value, mode_value, k_value)
 
     stats_outputs = [stats_md, columns_table, remove_pick]
-    ingest_button.click(on_ingest, [files, folder], [ingest_md, ingest_table, *stats_outputs],
+    ingest_button.click(on_ingest, [files, folder, by_sentence], [ingest_md, ingest_table, *stats_outputs],
                         api_name="ingest", concurrency_id=WRITE_GROUP, concurrency_limit=1)
     remove_button.click(on_remove, remove_pick, [remove_md, *stats_outputs], api_name="remove_sources",
                         concurrency_id=WRITE_GROUP, concurrency_limit=1)

@@ -64,6 +64,12 @@ class Theme:
         return Prevalence(units=len(self.unit_ids), respondents=len(self.respondents))
 
     @property
+    def confidence(self) -> float:
+        """Cohesion discounted by support: r/(r+1) for r respondents, so one voice (cohesion 1.0) reads 0.5."""
+        respondents = len(self.respondents)
+        return round(self.cohesion * respondents / (respondents + 1), 4)
+
+    @property
     def lane(self) -> str:
         """The Stage field this theme fills: 'pain_points' or 'delights'."""
         return "pain_points" if self.polarity == "pain" else "delights"

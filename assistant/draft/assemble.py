@@ -22,6 +22,7 @@ LLM_THEMES_PER_LANE = {"small": 1, "capable": 4}
 # small model's stages get the extractive ones and the request (about 275 tokens a stage) is not sent.
 LLM_STAGE_DETAILS = {"small": False, "capable": True}
 OPPORTUNITY_PAIN_POINTS = 2  # pain points per stage that get "How might we" opportunities
+OPPORTUNITY_MIN_RESPONDENTS = 2  # one customer's complaint is an anecdote, not yet an opportunity
 PERSONA_ATTRIBUTE_KEYS = 4
 NAME_SHARE = 0.2  # an attribute value names a persona only when at least this share of its respondents have it
 NAME_TEXTS = 2000  # texts per segment read for the keywords of a name (evenly spaced, so the cost stays flat)
@@ -96,7 +97,7 @@ def _build_stage(order: int, definition, themes: list[Any], stage_of: dict, vale
     capable = getattr(synth.handle, "capable", False)
     for lane, prefix, polarity in (("pain_points", "pp", "pain"), ("delights", "dl", "delight")):
         ranked = [t for t in themes if t.polarity == polarity]  # analysis sorts them: largest first, outliers last
-        inputs = [ThemeInput(f"{prefix}-{key}-{n}", theme.unit_ids, theme.representative_ids, theme.keywords, theme.cohesion,
+        inputs = [ThemeInput(f"{prefix}-{key}-{n}", theme.unit_ids, theme.representative_ids, theme.keywords, theme.confidence,
                              use_llm=n <= themes_per_lane(synth) and not theme.outlier) for n, theme in enumerate(ranked, 1)]
         for claim, opportunity in synth.lane_claims(name, lane, inputs, total_respondents, batch=capable):
             lanes[lane].append(claim)
@@ -106,7 +107,8 @@ def _build_stage(order: int, definition, themes: list[Any], stage_of: dict, vale
     touchpoints, goals = synth.stage_details(name, definition.description, detail_ids, stage_keywords, key,
                                              use_llm=LLM_STAGE_DETAILS[_size(synth)], stage_unit_ids=unit_ids)
     opportunities = []
-    for n, pain in enumerate(lanes["pain_points"][:OPPORTUNITY_PAIN_POINTS], 1):
+    shared = [pain for pain in lanes["pain_points"] if pain.prevalence.respondents >= OPPORTUNITY_MIN_RESPONDENTS]
+    for n, pain in enumerate(shared[:OPPORTUNITY_PAIN_POINTS], 1):
         opportunities += synth.opportunities(pain, f"op-{key}-{n}", _impact(pain.prevalence.respondents, total_respondents), written.get(pain.id))
     return Stage(name=name, description=definition.description, order=order, unit_ids=unit_ids,
                  touchpoints=touchpoints, goals=goals, pain_points=lanes["pain_points"], delights=lanes["delights"],

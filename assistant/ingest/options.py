@@ -21,6 +21,7 @@ class ReadOptions(BaseModel):
     respondent_column: Optional[str] = Field(default=None, description="Column or JSON key naming who wrote the feedback.")
     encoding: Optional[str] = Field(default=None, description="Text encoding override, e.g. 'latin-1'; default: detected.")
     redact: bool = Field(default=False, description="Replace emails, phones, cards, addresses and self-named people with placeholders before units are stored.")
+    sentences: bool = Field(default=False, description="One unit per sentence instead of per answer, review or paragraph: a complaint inside a happy review becomes its own pain point.")
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1, description="Files larger than this are refused (not read into memory); raise it for bigger exports.")
 
     @field_validator("encoding")

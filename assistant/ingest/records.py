@@ -141,7 +141,7 @@ def records_to_units(
         units += span_units(
             source=ctx.source, text=text, start=0, end=len(text), kind=kind, index=index,
             respondent=respondent or None, metadata=metadata, field=fields.text,
-            record_key=ids[index] if keyed else None,
+            record_key=ids[index] if keyed else None, sentences=ctx.options.sentences,
         )
     if empty:
         ctx.warn(f"{empty} record(s) with an empty {fields.text!r} field skipped")

@@ -22,7 +22,7 @@ from assistant.models import FeedbackUnit
 from assistant.redact import add_counts, redact_units
 from vectorstore.base import SourceUpdate
 
-PARSER_VERSION = "1"  # bump when parsing changes, so unchanged files are re-read once
+PARSER_VERSION = "2"  # bump when parsing changes, so unchanged files are re-read once
 WINDOW_UNITS = 2048  # parsed units held before a store write; bounds memory and the work a crash repeats
 Progress = Callable[[int, int, int], None]
 
@@ -62,8 +62,8 @@ class IngestReport(BaseModel):
 
 def fingerprint(data: bytes, options: ReadOptions) -> str:
     """Hash of the file bytes, the parsing options and the parser version."""
-    # max_bytes never changes what is parsed; redact is left out when off so older fingerprints still match.
-    ignored = {"max_bytes"} | (set() if options.redact else {"redact"})
+    # max_bytes never changes what is parsed; redact and sentences are left out when off so older fingerprints still match.
+    ignored = {"max_bytes"} | {name for name in ("redact", "sentences") if not getattr(options, name)}
     digest = hashlib.sha256(f"{PARSER_VERSION}\x1f{options.model_dump_json(exclude=ignored)}\x1f".encode())
     digest.update(data)
     return digest.hexdigest()

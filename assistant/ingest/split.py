@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 
 MAX_TOKENS = 200
+MIN_SENTENCE_WORDS = 3
+_SENTENCE_ENDS = (".", "!", "?", "\u2026", ")", '"', "'", "\u201d", "\u2019", "\u3002", "\uff01", "\uff1f")
 _WINDOW_CHARS = 1000  # pysbd is quadratic in input length; feed it windows of about this size
 # end punctuation after a 3+ letter word (not "Dr." or "e.g."), then space, then a likely sentence start
 _REGEX_BOUNDARY = re.compile(
@@ -33,6 +35,30 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for w_start, w_end in _windows(text):
         spans += _pysbd_spans(text, w_start, w_end) or _regex_spans(text, w_start, w_end)
     return spans
+
+
+def sentence_chunks(text: str, start: int, end: int, max_tokens: int = MAX_TOKENS) -> list[tuple[int, int]]:
+    """Each sentence of text[start:end] as its own span (an over-long one cut at words).
+
+    A fragment joins the sentence before it: a piece of fewer than MIN_SENTENCE_WORDS words ("it?"),
+    or one after a line that ends without sentence punctuation (a review wrapped mid-sentence).
+    """
+    start, end = _trim(text, start, end)
+    if start >= end:
+        return []
+    spans: list[tuple[int, int]] = []
+    for s, e in ((start + s, start + e) for s, e in sentence_spans(text[start:end])):
+        if spans and _continues(text, spans[-1], (s, e)) and count_tokens(text[spans[-1][0] : e]) <= max_tokens:
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    if len(spans) > 1 and len(text[spans[0][0] : spans[0][1]].split()) < MIN_SENTENCE_WORDS:
+        spans[:2] = [(spans[0][0], spans[1][1])]  # a short opening ("Wow!") joins the sentence after it
+    return [piece for s, e in spans for piece in _hard_split(text, s, e, max_tokens)]
+
+
+def _continues(text: str, before: tuple[int, int], piece: tuple[int, int]) -> bool:
+    return len(text[piece[0] : piece[1]].split()) < MIN_SENTENCE_WORDS or not text[before[0] : before[1]].endswith(_SENTENCE_ENDS)
 
 
 def chunk_spans(text: str, start: int, end: int, max_tokens: int = MAX_TOKENS) -> list[tuple[int, int]]:

@@ -77,7 +77,7 @@ def _read(data: bytes, ctx: ReadContext, fmt: str) -> list[FeedbackUnit]:
         else:
             units += span_units(source=ctx.source, text=text, start=offset, end=end, kind="turn", index=turns,
                                 respondent=respondent_for(speaker, ctx.stem), role=speaker_role(speaker, None),
-                                metadata={"speaker": speaker, **meta})
+                                metadata={"speaker": speaker, **meta}, sentences=ctx.options.sentences)
             turns += 1
         offset, i = end + 1, j
     return units

@@ -31,7 +31,8 @@ class TextUnits:
             if seg.speaker is None:
                 # in a transcript, text outside any turn (title, notes) is nobody's answer
                 units += span_units(source=self.ctx.source, text=text, start=seg.start, end=seg.end, kind="paragraph",
-                                    index=self.paragraphs, page=page, role="unknown" if self.transcript else "respondent")
+                                    index=self.paragraphs, page=page, role="unknown" if self.transcript else "respondent",
+                                    sentences=self.ctx.options.sentences)
                 self.paragraphs += 1
                 continue
             self.speaker, self.tag = seg.speaker, seg.tag
@@ -39,7 +40,7 @@ class TextUnits:
             units += span_units(
                 source=self.ctx.source, text=text, start=seg.start, end=seg.end, kind="turn", index=self.turns,
                 respondent=respondent_for(seg.speaker, self.ctx.stem), role=speaker_role(seg.speaker, seg.tag),
-                metadata=meta, page=page,
+                metadata=meta, page=page, sentences=self.ctx.options.sentences,
             )
             self.turns += 1
         return units

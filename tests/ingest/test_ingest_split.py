@@ -50,3 +50,46 @@ def test_very_long_text_splits_in_reasonable_time() -> None:
     chunks = chunk_spans(text, 0, len(text))
     assert time.perf_counter() - started < 10
     assert all(text[s:e].startswith("Dr. Lee") for s, e in chunks)
+
+
+REVIEW = ("Wow! The dress is gorgeous and fits true to size. But the zipper broke the second time I wore it "
+          "and\nthe seam came apart. Returned it?")
+
+
+def test_sentence_units_split_each_review_and_share_its_respondent(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text(f'rating,review\n2,"{REVIEW}"\n5,Perfect.\n', encoding="utf-8")
+    whole = read(path)
+    units = read(path, sentences=True)
+    assert [u.text for u in whole] == [REVIEW, "Perfect."]
+    # "Wow!" joins the next sentence, the wrapped line its start, "Returned it?" (two words) the one before
+    assert [u.text for u in units] == [
+        "Wow! The dress is gorgeous and fits true to size.",
+        "But the zipper broke the second time I wore it and\nthe seam came apart. Returned it?",
+        "Perfect.",
+    ]
+    assert [(u.locator.index, u.locator.part) for u in units] == [(0, 0), (0, 1), (1, 0)]
+    assert units[0].respondent == units[1].respondent == "reviews.csv row 1"  # a review is one respondent
+    assert units[2].respondent is None and whole[0].respondent is None  # a whole row counts as itself
+    assert units[0].metadata == units[1].metadata == {"rating": 2}
+    for unit in units:
+        assert REVIEW[unit.locator.char_start : unit.locator.char_end] == unit.text or unit.text == "Perfect."
+    assert len({u.id for u in units}) == len(units)
+
+
+def test_sentence_units_of_a_long_sentence_stay_under_the_token_limit() -> None:
+    from assistant.ingest.split import sentence_chunks
+
+    text = "Intro words here. " + "word " * 600 + "end."
+    chunks = sentence_chunks(text, 0, len(text))
+    assert text[chunks[0][0] : chunks[0][1]] == "Intro words here."
+    assert all(count_tokens(text[s:e]) <= MAX_TOKENS for s, e in chunks)
+    assert sentence_chunks("   ", 0, 3) == []
+
+
+def test_reading_by_sentence_is_part_of_the_fingerprint() -> None:
+    from assistant.ingest import ReadOptions
+    from assistant.ingest.runner import fingerprint
+
+    data = REVIEW.encode()
+    assert fingerprint(data, ReadOptions(sentences=True)) != fingerprint(data, ReadOptions())

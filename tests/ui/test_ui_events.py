@@ -53,6 +53,14 @@ def test_ingest_with_nothing_usable_is_a_clear_error(client, tmp_path):
         client.predict(None, None, api_name="/ingest")
 
 
+def test_ingest_can_make_one_unit_per_sentence(client, tmp_path):
+    reviews = tmp_path / "long-reviews.csv"
+    reviews.write_text('review\n"The wrap dress is gorgeous. Sadly the zipper broke after one wear."\n', encoding="utf-8")
+    _, _, stats_text, _, _ = client.predict([handle_file(str(reviews))], None, True, api_name="/ingest")
+    assert "`long-reviews.csv` (2)" in stats_text  # two sentences, two units
+    client.predict(["long-reviews.csv"], api_name="/remove_sources")
+
+
 def test_remove_sources_takes_the_picked_sources_out_of_the_corpus(client, tmp_path):
     note = tmp_path / "superseded-export.txt"
     note.write_text("The courier left the parcel in the rain.\n\nTracking never updated after dispatch.\n", encoding="utf-8")
