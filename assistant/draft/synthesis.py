@@ -279,7 +279,7 @@ class Synthesizer:
             answer = self.chain("opportunity", {"pain_point": pain_point.text, "evidence": render_sources(sources)}, OpportunityStatements, sources)
             quotes = [s.quote for s in sources] + [pain_point.text]
             kept = [t for t in dict.fromkeys(answer[0].statements) if self._fits(t, quotes, "opportunity")] if answer else []
-            texts, origin = (kept, "llm") if kept else ([f"How might we address this pain point: {pain_point.text}?"], "extractive")
+            texts, origin = (kept, "llm") if kept else ([f"How might we address \u201c{pain_point.text.rstrip('.!?')}\u201d?"], "extractive")
         return [Opportunity(id=f"{opp_id}-{n}", text=text, addresses=[pain_point.id], evidence=pain_point.evidence[:2],
                             impact_hint=impact, origin=origin) for n, text in enumerate(texts, 1)]
 
