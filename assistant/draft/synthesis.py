@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from assistant.analysis.touchpoints import find_touchpoints, units_texts
 from assistant.draft.evidence import best_sentence, make_claim, sentences
 from assistant.draft.fit import MIN_FIT, MIN_SUMMARY_FIT, fits
@@ -285,6 +287,13 @@ class Synthesizer:
 
     # --- personas -----------------------------------------------------------------------
 
+    def _quoted_point(self, claim_id: str, unit_id: str, sign: int) -> Claim:
+        """A persona frustration (sign -1) or motivation (1) quoting the unit's sentence that says it."""
+        unit = self.units[unit_id]
+        sentence = telling_sentence(unit.text, sign)
+        return make_claim(claim_id, sentence, "observed", [unit_id], [unit], units=self.units, quotes={unit_id: sentence},
+                          origin="extractive")
+
     def persona_profile(self, persona_id: str, attributes: str, representatives: Sequence[str], negative: Sequence[str],
                         positive: Sequence[str], valence: Mapping[str, float] | None = None) -> tuple[str, str, dict[str, list[Claim]], str]:
         """(name, summary, {goals, frustrations, motivations, behaviours}, origin) for a segment.
@@ -297,10 +306,8 @@ class Synthesizer:
         quotes = [s.quote for s in sources]
         quoted = {
             "goals": self._extractive_goals(list(representatives), f"{persona_id}"),
-            "frustrations": [make_claim(f"fr-{persona_id}-{n}", best_sentence(self.units[i].text), "observed", [i], [self.units[i]],
-                                        units=self.units, origin="extractive") for n, i in enumerate(negative[:2], 1)],
-            "motivations": [make_claim(f"mo-{persona_id}-{n}", best_sentence(self.units[i].text), "observed", [i], [self.units[i]],
-                                       units=self.units, origin="extractive") for n, i in enumerate(positive[:2], 1)],
+            "frustrations": [self._quoted_point(f"fr-{persona_id}-{n}", i, -1) for n, i in enumerate(negative[:2], 1)],
+            "motivations": [self._quoted_point(f"mo-{persona_id}-{n}", i, 1) for n, i in enumerate(positive[:2], 1)],
             "behaviours": [],
         }
         answer = self.chain("persona_profile", {"attributes": attributes, "evidence": render_sources(sources)}, PersonaProfile, sources) if reps else None
@@ -317,6 +324,17 @@ class Synthesizer:
             lanes = {lane: written[lane] or quoted[lane] for lane in quoted}
             return name, summary, lanes, "llm" if summary or any(written.values()) else "extractive"
         return "", "", quoted, "extractive"
+
+
+def telling_sentence(text: str, sign: int) -> str:
+    """The sentence of `text` whose sentiment leans furthest toward `sign` (-1 negative, 1 positive), clipped
+    for reading: the complaint in "I ordered two colours. The zipper broke on day one." is the second."""
+    candidates = sentences(text)
+    if len(candidates) < 2:
+        return best_sentence(text)
+    from assistant.analysis.sentiment import vader_valence
+
+    return best_sentence(candidates[int(np.argmax(sign * vader_valence(candidates)))])
 
 
 def extractive_title(keywords: Sequence[str], unit: FeedbackUnit, max_words: int = 10) -> str:

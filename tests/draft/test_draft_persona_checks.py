@@ -85,3 +85,12 @@ def test_the_checks_themselves():
     assert unsupported_numbers("Spends 40 minutes, 2.5 hours", ["took 40 minutes"]) == ["2.5"]
     assert supported_share("Colours and dresses, nicely", ["the colour of the dress"]) == 2 / 3
     assert supported_share("It is", []) == 1.0  # nothing to check
+
+
+def test_a_quoted_frustration_or_motivation_is_the_sentence_that_says_it():
+    from assistant.draft.synthesis import telling_sentence
+
+    review = "I ordered this in two colors, in my regular size. The zipper broke the first time I wore it. Love the print though!"
+    assert telling_sentence(review, -1) == "The zipper broke the first time I wore it."
+    assert telling_sentence(review, 1) == "Love the print though!"
+    assert telling_sentence("Fits very strange.", -1) == "Fits very strange."
