@@ -67,7 +67,7 @@ def ingest_uploads(settings: Settings, files: Any, folder: Any, progress: Any = 
             progress((done, total), desc=f"{done}/{total} files read, {parsed} units embedded", unit="files")
 
     try:
-        report = api.ingest([staging / source for source in sources], settings, ReadOptions(redact=settings.redact, sentences=bool(sentences)),
+        report = api.ingest([staging / source for source in sources], settings, ReadOptions(sentences=bool(sentences)),
                             wait_seconds=30, progress=on_progress)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

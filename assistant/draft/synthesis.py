@@ -235,8 +235,8 @@ class Synthesizer:
         for sentence in sentences(tidy_prose(text, field_limit(PersonaProfile, "summary"))):
             if speaks_as_customer(sentence):
                 self._reject("persona_profile", sentence, "speaks as a customer instead of about them")
-            elif unsupported_numbers(sentence, quotes):
-                self._reject("persona_profile", sentence, f"has numbers no quote has ({', '.join(unsupported_numbers(sentence, quotes))})")
+            elif missing := unsupported_numbers(sentence, quotes):
+                self._reject("persona_profile", sentence, f"has numbers no quote has ({', '.join(missing)})")
             elif supported_share(sentence, quotes) < MIN_SUPPORTED:
                 self._reject("persona_profile", sentence, "says things its quotes do not")
             elif self._fits(sentence, quotes, "persona_profile", MIN_SUMMARY_FIT):
