@@ -86,7 +86,7 @@ def content_words(text: str) -> list[str]:
     """Words of 4+ letters that are not English stop words, lowercased."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return [w for w in _WORD.findall(text.lower().replace("\u2019", "'")) if w not in ENGLISH_STOP_WORDS]
+    return [w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
 
 
 def supported_share(sentence: str, quotes: Sequence[str]) -> float:
