@@ -97,6 +97,32 @@ def bench_sentiment(embedder) -> dict:
     }
 
 
+def bench_review_sentiment(embedder) -> dict:
+    """Whole reviews: valence as shipped (mean of sentences) vs the whole text scored at once.
+
+    Drug reviews test (its train split chose the mean) and the clothing reviews (not used for any
+    choice). Lowest-rated: drug 'negative', clothing 1-2 stars; top-rated: 'positive', 5 stars.
+    A review lands in the pain lane at valence <= NEGATIVE_BELOW, in delights at >= POSITIVE_ABOVE.
+    """
+    results = {}
+    for name, (texts, rating), lowest in (("drug_test", corpora.drug_reviews("Test"), -1), ("clothing", corpora.clothing_reviews(), 2)):
+        vectors = corpora.cached_embed(texts, embedder, f"{name}-reviews")
+        results[name] = {"rows": len(texts), "ours": _review_lanes(sentiment.valence(texts, vectors), rating, lowest),
+                         "whole_text": _review_lanes(sentiment.blended(texts, vectors), rating, lowest)}
+    return results
+
+
+def _review_lanes(valences: np.ndarray, rating: np.ndarray, lowest: float) -> dict:
+    from scipy.stats import spearmanr
+
+    low, top = valences[rating <= lowest], valences[rating == rating.max()]
+    return {"spearman": round(float(spearmanr(valences, rating)[0]), 4),
+            "lowest_to_pain": round(float(np.mean(low <= themes.NEGATIVE_BELOW)), 3),
+            "lowest_to_delights": round(float(np.mean(low >= themes.POSITIVE_ABOVE)), 3),
+            "top_to_delights": round(float(np.mean(top >= themes.POSITIVE_ABOVE)), 3),
+            "top_to_pain": round(float(np.mean(top <= themes.NEGATIVE_BELOW)), 3)}
+
+
 def bench_themes(embedder) -> dict:
     texts, intents = corpora.banking77("test")
     vectors = corpora.cached_embed(texts, embedder, "banking77-test")
@@ -146,6 +172,8 @@ def bench_theme_quotes(embedder) -> dict:
 
 def markdown(results: dict) -> str:
     s, e, v, t, q = results["stages"], results["emotion"], results["sentiment"], results["themes"], results["theme_quotes"]
+    r = results["review_sentiment"]
+    lanes = lambda x: f"{x['lowest_to_pain']} / {x['lowest_to_delights']}; {x['top_to_delights']} / {x['top_to_pain']}"  # noqa: E731
     lines = [
         "| metric | data | ours | baseline |",
         "|---|---|---|---|",
@@ -155,6 +183,10 @@ def markdown(results: dict) -> str:
         f"| unassigned share | BANKING77 test / GoEmotions test (off-topic) | {s['ours']['unassigned']} / {s['off_topic_unassigned']} | |",
         f"| emotion macro-F1 | GoEmotions test single-label ({e['rows']}), Ekman-7 | {e['ours_macro_f1']} | majority class {e['majority_macro_f1']} |",
         f"| sentiment Pearson r | VADER amazon snippets ({v['rows']}) | {v['ours_r']} (head alone {v['head_only_r']}) | VADER {v['vader_r']} |",
+        *(f"| review sentiment Spearman with rating | {data} ({r[key]['rows']}) | {r[key]['ours']['spearman']} (mean of sentences) | "
+          f"whole text {r[key]['whole_text']['spearman']} |" for key, data in (("drug_test", "drug reviews test"), ("clothing", "clothing reviews"))),
+        *(f"| lowest-rated reviews in pain / delights; top-rated in delights / pain | {data} | {lanes(r[key]['ours'])} | "
+          f"whole text {lanes(r[key]['whole_text'])} |" for key, data in (("drug_test", "drug reviews test"), ("clothing", "clothing reviews 1-2 / 5 stars"))),
         f"| theme NMI | BANKING77 test vs 77 intents | {t['ours']['nmi']} ({t['ours']['clusters']} clusters) | k-means k=77 {t['kmeans_true_k']['nmi']} |",
         f"| theme purity | BANKING77 test vs 77 intents | {t['ours']['purity']} | k-means k=77 {t['kmeans_true_k']['purity']} |",
         f"| theme's first quote has its lane's sign | VADER amazon snippets, held-out half ({q['ours']['themes']} themes) | "
@@ -168,7 +200,8 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     embedder = default_embedder()
     results, timings = {}, {}
-    for name, bench in (("stages", bench_stages), ("emotion", bench_emotion), ("sentiment", bench_sentiment), ("themes", bench_themes),
+    for name, bench in (("stages", bench_stages), ("emotion", bench_emotion), ("sentiment", bench_sentiment),
+                        ("review_sentiment", bench_review_sentiment), ("themes", bench_themes),
                         ("theme_quotes", bench_theme_quotes)):
         started = time.perf_counter()
         results[name] = bench(embedder)

@@ -78,3 +78,22 @@ def vader_ground_truth(name: str) -> tuple[list[str], list[str], np.ndarray]:
             scores.append(float(parts[1]))
             texts.append(parts[2].strip())
     return ids, texts, np.asarray(scores, dtype=np.float64)
+
+
+def drug_reviews(split: str) -> tuple[list[str], np.ndarray]:
+    """(review texts, rating as -1 negative / 0 neutral / +1 positive) of the Drugs.com subset's 'Train' or 'Test'."""
+    import html
+
+    path = shared_data() / "reviews" / "drug_reviews_uci_subset" / f"drugsCom{split}.tsv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    texts = [html.unescape(row["review"]).strip().strip('"').strip() for row in rows]
+    return texts, np.array([{"negative": -1.0, "neutral": 0.0, "positive": 1.0}[row["rating"]] for row in rows])
+
+
+def clothing_reviews() -> tuple[list[str], np.ndarray]:
+    """(review texts, 1-5 star rating) of the women's clothing reviews that have text."""
+    path = shared_data() / "reviews" / "womens_clothing_reviews_first1000" / "Womens_Clothing_E-Commerce_Reviews_first1000.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["Review Text"].strip()]
+    return [row["Review Text"] for row in rows], np.array([float(row["Rating"]) for row in rows])

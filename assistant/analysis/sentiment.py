@@ -5,10 +5,14 @@ The ridge head (``data/valence_head.npz``, 384 weights + intercept) was trained 
 mean human rating / 4) plus GoEmotions train rows mapped to valence (positive +1, negative -1,
 neutral 0). The blend weight was tuned on GoEmotions dev. Nothing was fitted on the Amazon
 review snippets, which stay the held-out benchmark (bench/bench_analysis.py).
+
+Texts of several sentences are scored sentence by sentence and averaged (see `valence`); that
+choice was made on the drug reviews' train split; its test split is scored in bench/bench_analysis.py.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -16,6 +20,8 @@ from typing import Sequence
 import numpy as np
 
 HEAD_PATH = Path(__file__).resolve().parent / "data" / "valence_head.npz"
+# sentence-ending punctuation with more text after it, or a line break: only such texts are split
+_MAY_HAVE_SENTENCES = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"')\]\u201d\u2019]*\s+\S|\n\s*\S")
 
 
 @lru_cache(maxsize=1)
@@ -44,14 +50,44 @@ def head_valence(vectors: np.ndarray) -> np.ndarray:
 
 
 def valence(texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
-    """Valence of each text in [-1, 1]; pass the texts' MiniLM `vectors` to skip embedding them again."""
+    """Valence of each text in [-1, 1]; pass the texts' MiniLM `vectors` to skip embedding them again.
+
+    A text of several sentences gets the mean valence of its sentences (split as `ingest
+    --sentences` splits them). Scored whole, a review's praise drowns its complaint: on the drug
+    reviews' train split the mean ranks reviews by rating better (Spearman 0.45 vs 0.42).
+    """
     texts = list(texts)
     if not texts:
         return np.zeros(0, dtype=np.float64)
-    coef, _, blend = _head()
-    if vectors is None or np.shape(vectors)[-1] != coef.shape[0]:
+    scores = blended(texts, _minilm_vectors(texts, vectors))
+    pieces = {i: parts for i, text in enumerate(texts) if len(parts := sentences_of(text)) > 1}
+    if pieces:
+        flat = [sentence for parts in pieces.values() for sentence in parts]
+        sentence_scores = iter(blended(flat, _minilm_vectors(flat, None)))
+        for i, parts in pieces.items():
+            scores[i] = float(np.mean([next(sentence_scores) for _ in parts]))
+    return scores
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of `text` as sentence ingest would make them; a single sentence costs one regex test."""
+    if not _MAY_HAVE_SENTENCES.search(text):
+        return [text]
+    from assistant.ingest.split import sentence_chunks
+
+    return [text[start:end] for start, end in sentence_chunks(text, 0, len(text))] or [text]
+
+
+def _minilm_vectors(texts: list[str], vectors: np.ndarray | None) -> np.ndarray:
+    if vectors is None or np.shape(vectors)[-1] != _head()[0].shape[0]:
         # the head reads MiniLM space; vectors from another embedder are not usable here
         from vectorstore.embedders import default_embedder
 
         vectors = default_embedder().embed(texts)
+    return vectors
+
+
+def blended(texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    """Each text scored whole: the head on its vector blended with VADER."""
+    blend = _head()[2]
     return np.clip(blend * head_valence(vectors) + (1 - blend) * vader_valence(texts), -1.0, 1.0)

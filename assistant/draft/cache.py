@@ -3,8 +3,9 @@
 Layout under $JOURNEY_HOME/cache/draft/:
     analysis-<scope>.json   per unit (id + text hash): stage, valence, emotion; and the themes of
                             the last draft of that scope (the --where filter). The file carries the
-                            analysis key (stage set, embedder, ANALYSIS_VERSION and the tuned
-                            thresholds); any difference and it is ignored as a whole.
+                            analysis key (stage set, embedder, ANALYSIS_VERSION, the tuned
+                            thresholds and the shipped heads' weights); any difference and it is
+                            ignored as a whole.
     llm/<key>.json          one validated chain answer per (chain, prompt, model, variables, evidence ids).
 
 Every file is written atomically. A file that cannot be read is ignored with a DraftCacheWarning
@@ -13,6 +14,7 @@ and rebuilt by the next draft; deleting the folder is always safe.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import warnings
@@ -23,7 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from assistant.workspace import atomic_write_text
 
 # Bump when stage assignment, sentiment, emotion or clustering change in a way the thresholds below do not show.
-ANALYSIS_VERSION = 2  # 2: stage smoothing votes among at most MAX_VOTERS units
+ANALYSIS_VERSION = 3  # 2: stage smoothing votes among at most MAX_VOTERS units; 3: valence averages sentences
 
 
 class DraftCacheWarning(UserWarning):
@@ -42,16 +44,22 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
+@functools.cache
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 def analysis_key(stage_set: Any, embedder_name: str) -> dict[str, Any]:
     """What the cached analysis depends on; a cache written under another key is not used."""
-    from assistant.analysis import stages, themes
+    from assistant.analysis import emotion, sentiment, stages, themes
 
     params = {"unassigned_below": stages.UNASSIGNED_BELOW, "desc_weight": stages.DESC_WEIGHT, "smooth": stages.SMOOTH,
               "neighbours": stages.NEIGHBOURS, "neighbour_min_sim": stages.NEIGHBOUR_MIN_SIM, "max_voters": stages.MAX_VOTERS,
               "distance_threshold": themes.DISTANCE_THRESHOLD, "negative_below": themes.NEGATIVE_BELOW,
               "positive_above": themes.POSITIVE_ABOVE, "polarity_boost": themes.POLARITY_BOOST}
     return {"version": ANALYSIS_VERSION, "stage_set": _digest(stage_set.model_dump(mode="json")),
-            "embedder": embedder_name, "params": params}
+            "embedder": embedder_name, "params": params,
+            "heads": {"valence": file_digest(sentiment.HEAD_PATH), "emotion": file_digest(emotion.HEAD_PATH)}}
 
 
 def _warn(path: Path, problem: str, run_log: Any) -> None:

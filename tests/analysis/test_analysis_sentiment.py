@@ -25,3 +25,29 @@ def test_empty_and_head_is_small():
     assert sentiment.HEAD_PATH.stat().st_size < 2_000_000
     coef, _, blend = sentiment._head()
     assert coef.shape == (384,) and 0 <= blend <= 1
+
+
+def test_a_text_of_several_sentences_gets_the_mean_of_its_sentences():
+    praise, complaint = "I love the colour and the fit is perfect.", "But the zip broke after one wash and support never answered."
+    review = f"{praise} {complaint}"
+    assert sentiment.sentences_of(review) == [praise, complaint]
+    parts = sentiment.valence([praise, complaint])
+    assert parts[0] > 0.1 and parts[1] < -0.1
+    assert np.isclose(sentiment.valence([review])[0], parts.mean())
+    # scored whole, the praise wins; averaged, the complaint is not drowned
+    assert sentiment.valence([review])[0] < sentiment.blended([review], _vectors([review]))[0]
+
+
+def test_single_sentences_and_fragments_are_scored_whole():
+    one = "Delivery was fast and the driver was friendly."
+    assert sentiment.sentences_of(one) == [one]
+    assert np.isclose(sentiment.valence([one])[0], sentiment.blended([one], _vectors([one]))[0])
+    # a short fragment joins its sentence, as sentence ingest joins it
+    assert sentiment.sentences_of("Wow! The app crashed again when I tried to pay.") == ["Wow! The app crashed again when I tried to pay."]
+    assert sentiment.sentences_of("Dr. Smith was great") == ["Dr. Smith was great"]
+
+
+def _vectors(texts):
+    from vectorstore.embedders import default_embedder
+
+    return default_embedder().embed(texts)

@@ -110,6 +110,19 @@ def test_the_analysis_key_follows_stage_set_and_embedder():
     assert analysis_key(b2c, "minilm") != analysis_key(edited, "minilm")
 
 
+def test_retrained_head_weights_change_the_analysis_key(tmp_path, monkeypatch):
+    from assistant.analysis import sentiment
+
+    b2c = load_stage_set("b2c")
+    before = analysis_key(b2c, "minilm")
+    retrained = tmp_path / "valence_head.npz"
+    with np.load(sentiment.HEAD_PATH) as head:
+        np.savez_compressed(retrained, coef=head["coef"] * 0.5, intercept=head["intercept"], blend=head["blend"])
+    monkeypatch.setattr(sentiment, "HEAD_PATH", retrained)
+    assert analysis_key(b2c, "minilm")["heads"]["valence"] != before["heads"]["valence"]
+    assert analysis_key(b2c, "minilm") != before
+
+
 def test_a_cache_written_under_another_key_is_not_used(tmp_path):
     settings = type("S", (), {"home": tmp_path})()
     cache = AnalysisCache.open(settings, load_stage_set("b2c"), "minilm", None)
