@@ -57,15 +57,18 @@ def valence(texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarr
     reviews' train split the mean ranks reviews by rating better (Spearman 0.45 vs 0.42).
     """
     texts = list(texts)
-    if not texts:
-        return np.zeros(0, dtype=np.float64)
-    scores = blended(texts, _minilm_vectors(texts, vectors))
-    pieces = {i: parts for i, text in enumerate(texts) if len(parts := sentences_of(text)) > 1}
-    if pieces:
-        flat = [sentence for parts in pieces.values() for sentence in parts]
+    scores = np.zeros(len(texts), dtype=np.float64)
+    parts = [sentences_of(text) for text in texts]
+    whole = [i for i, sentences in enumerate(parts) if len(sentences) == 1]
+    if whole:
+        given = None if vectors is None else np.asarray(vectors)[whole]
+        scores[whole] = blended([texts[i] for i in whole], _minilm_vectors([texts[i] for i in whole], given))
+    split = [i for i, sentences in enumerate(parts) if len(sentences) > 1]
+    if split:
+        flat = [sentence for i in split for sentence in parts[i]]
         sentence_scores = iter(blended(flat, _minilm_vectors(flat, None)))
-        for i, parts in pieces.items():
-            scores[i] = float(np.mean([next(sentence_scores) for _ in parts]))
+        for i in split:
+            scores[i] = float(np.mean([next(sentence_scores) for _ in parts[i]]))
     return scores
 
 
