@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from assistant.analysis import corpora  # noqa: E402
 from bench.machine import machine_info  # noqa: E402
 from bench.runner import table_row  # noqa: E402
 
@@ -66,14 +67,9 @@ def text_pool() -> list[tuple[str, str]]:
     for split in ("train", "dev", "test"):
         with (SHARED / "goemotions" / f"{split}.tsv").open(encoding="utf-8") as handle:
             pool += [("goemotions", row[0]) for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if row]
-    reviews = SHARED / "reviews"
-    clothing = reviews / "womens_clothing_reviews_first1000" / "Womens_Clothing_E-Commerce_Reviews_first1000.csv"
-    with clothing.open(encoding="utf-8") as handle:
-        pool += [("clothing", r["Review Text"]) for r in csv.DictReader(handle) if r.get("Review Text")]
-    for path in sorted((reviews / "drug_reviews_uci_subset").glob("*.tsv")):
-        with path.open(encoding="utf-8") as handle:
-            pool += [("drugs", _unescape(r["review"])) for r in csv.DictReader(handle, delimiter="\t") if r.get("review")]
-    with (reviews / "vader_amazon_review_snippets" / "amazonReviewSnippets_GroundTruth.txt").open(encoding="utf-8", errors="replace") as handle:
+    pool += [("clothing", text) for text in corpora.clothing_reviews()[0]]
+    pool += [("drugs", text) for split in ("Test", "Train") for text in corpora.drug_reviews(split)[0]]
+    with (SHARED / "reviews" / "vader_amazon_review_snippets" / "amazonReviewSnippets_GroundTruth.txt").open(encoding="utf-8", errors="replace") as handle:
         pool += [("amazon", parts[2]) for parts in (line.rstrip("\n").split("\t") for line in handle) if len(parts) >= 3]
     seen: set[str] = set()
     distinct = []
@@ -84,12 +80,6 @@ def text_pool() -> list[tuple[str, str]]:
             distinct.append((dataset, text))
     random.Random(SEED).shuffle(distinct)
     return distinct
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text).strip('"')
 
 
 def corpus_rows(n: int) -> list[dict]:

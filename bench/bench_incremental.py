@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from assistant.analysis import corpora  # noqa: E402
 from bench.machine import machine_info  # noqa: E402
 SHARED = Path(os.environ.get("JOURNEY_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = ROOT / "bench" / "results"
@@ -46,8 +47,7 @@ ANALYSIS_PHASES = ("stages", "sentiment", "themes")
 def shared_texts() -> list[str]:
     """BANKING77 train queries then women's clothing review texts (real customer text)."""
     texts = [row[0] for row in csv.reader((SHARED / "banking77" / "train.csv").open(encoding="utf-8"))][1:]
-    reviews = SHARED / "reviews" / "womens_clothing_reviews_first1000" / "Womens_Clothing_E-Commerce_Reviews_first1000.csv"
-    return texts + [r["Review Text"] for r in csv.DictReader(reviews.open(encoding="utf-8")) if r.get("Review Text")]
+    return texts + corpora.clothing_reviews()[0]
 
 
 def sample_corpus(folder: Path) -> tuple[list[Path], Path, str]:
