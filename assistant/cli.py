@@ -51,6 +51,11 @@ def _run(action: Callable[[], int | None]) -> None:
     raise typer.Exit(code or 0)
 
 
+def _plural(n: int, word: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _parse_where(pairs: List[str]) -> dict | None:
     where = {}
     for pair in pairs or []:
@@ -70,7 +75,7 @@ def ingest(
     sentences: bool = typer.Option(False, "--sentences", help="One unit per sentence (reviews, long answers): a complaint inside a happy review becomes its own pain point. Re-ingests files read without it."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and ingest from scratch (e.g. after changing the embedder)."),
     redact: Optional[bool] = typer.Option(None, "--redact/--no-redact", help="Replace emails, phones, cards, addresses and names with placeholders before anything is stored or embedded."),
-    max_mb: float = typer.Option(100.0, "--max-mb", help="Refuse files larger than this many megabytes."),
+    max_mb: float = typer.Option(100.0, "--max-mb", min=0.000001, help="Refuse files larger than this many megabytes (1 MB = 1,000,000 bytes)."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait for another writer to finish."),
     workspace: Optional[Path] = WorkspaceOpt,
     chroma_url: Optional[str] = ChromaOpt,
@@ -85,19 +90,21 @@ def ingest(
 
         settings = _settings(workspace, chroma_url=chroma_url, redact=redact)
         options = ReadOptions(text_column=text_column, id_column=id_column, respondent_column=respondent_column,
-                              redact=settings.redact, sentences=sentences, max_bytes=int(max_mb * 1_000_000))
+                              redact=settings.redact, sentences=sentences, max_bytes=max(1, round(max_mb * 1_000_000)))
         with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed}/{task.total} files · {task.fields[units]} units"), TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
             task = bar.add_task("ingest", total=None, units=0)
             report = api.ingest(paths, settings, options, rebuild=rebuild, wait_seconds=wait,
                                 progress=lambda done, total, units: bar.update(task, completed=done, total=total, units=units))
         for warning in report.warnings:
             err.print(f"[yellow]warning:[/yellow] {warning.path}: {warning.reason}", highlight=False)
+        for skipped in report.skipped:
+            err.print(f"[yellow]skipped:[/yellow] {skipped.path}: {skipped.reason}", highlight=False)
         for failure in report.failed:
             err.print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
         if report.redactions:
             out.print("redacted: " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.redactions.items())), highlight=False)
-        out.print(f"{report.files} files · {report.units_added} units added · {report.units_removed} removed · "
-                  f"{report.skipped_unchanged} unchanged · {len(report.failed)} failed · {report.units_per_second:.0f} units/s")
+        out.print(f"{_plural(report.files, 'file')} · {_plural(report.units_added, 'unit')} added · {report.units_removed} removed · "
+                  f"{report.skipped_unchanged} unchanged · {len(report.failed)} failed · {report.units_per_second:.0f} units/s", highlight=False)
         return 1 if report.failed else 0
 
     _run(body)
@@ -105,7 +112,7 @@ def ingest(
 
 @app.command()
 def remove(
-    sources: List[str] = typer.Argument(..., help="Sources as `journey stats` lists them, e.g. survey-2026-10.csv or interviews/p01.txt."),
+    sources: List[str] = typer.Argument(..., help="Sources as `journey stats` lists them (e.g. survey-2026-10.csv or interviews/p01.txt), or the files and folders as you ingested them (relative, ./relative or absolute; a folder removes every source ingested from it)."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait for another writer to finish."),
     workspace: Optional[Path] = WorkspaceOpt,
     chroma_url: Optional[str] = ChromaOpt,
@@ -117,8 +124,8 @@ def remove(
 
         removed = api.remove_sources(sources, _settings(workspace, chroma_url=chroma_url), wait_seconds=wait)
         for source, units in removed.items():
-            out.print(f"removed {source}: {units} units", highlight=False)
-        out.print(f"{len(removed)} source{'' if len(removed) == 1 else 's'} · {sum(removed.values())} units removed. Maps drafted before keep their quotes; "
+            out.print(f"removed {source}: {_plural(units, 'unit')}", highlight=False)
+        out.print(f"{_plural(len(removed), 'source')} · {_plural(sum(removed.values()), 'unit')} removed. Maps drafted before keep their quotes; "
                   "`journey eval` flags quotes whose units are gone, `journey draft` drafts afresh.", highlight=False)
 
     _run(body)
@@ -312,7 +319,7 @@ def map_list(workspace: Optional[Path] = WorkspaceOpt):
         store = api.map_store(_settings(workspace))
         for map_id in store.map_ids():
             head = store.head(map_id)
-            out.print(f"{map_id}  current v{head['current']}  ({len(store.versions(map_id))} versions)", highlight=False)
+            out.print(f"{map_id}  current v{head['current']}  ({_plural(len(store.versions(map_id)), 'version')})", highlight=False)
 
     _run(body)
 
