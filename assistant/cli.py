@@ -71,7 +71,7 @@ def ingest(
     paths: List[Path] = typer.Argument(..., help="Files or folders (folders recurse)."),
     text_column: Optional[str] = typer.Option(None, help="Column/field holding the feedback text (default: auto-detect)."),
     id_column: Optional[str] = typer.Option(None, help="Column/field with a record id."),
-    respondent_column: Optional[str] = typer.Option(None, help="Column/field with the respondent id."),
+    respondent_column: Optional[str] = typer.Option(None, help="Column/field with the respondent id; one value in two files is one person (default: a column named like respondent_id, customer_id, user or reviewer)."),
     sentences: bool = typer.Option(False, "--sentences", help="One unit per sentence (reviews, long answers): a complaint inside a happy review becomes its own pain point. Re-ingests files read without it."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and ingest from scratch (e.g. after changing the embedder)."),
     redact: Optional[bool] = typer.Option(None, "--redact/--no-redact", help="Replace emails, phones, cards, addresses and names with placeholders before anything is stored or embedded."),

@@ -136,7 +136,9 @@ def records_to_units(
             continue
         respondent = _as_text(row.get(fields.respondent)).strip() if fields.respondent else ""
         if not respondent and ids:
-            respondent = ids[index]  # one row of a survey or review export is one respondent
+            # one row of an export is one respondent; a record id only identifies it within its file
+            # (two surveys both number rows 1, 2, ...), unlike a named respondent column
+            respondent = f"{ctx.source} {fields.id}={ids[index]}"
         metadata = {k: coerce(v) for k, v in row.items() if k != fields.text}
         units += span_units(
             source=ctx.source, text=text, start=0, end=len(text), kind=kind, index=index,

@@ -23,7 +23,7 @@ from assistant.models import FeedbackUnit
 from assistant.redact import add_counts, redact_units
 from vectorstore.base import SourceRecord, SourceUpdate
 
-PARSER_VERSION = "2"  # bump when parsing changes, so unchanged files are re-read once
+PARSER_VERSION = "3"  # bump when parsing changes, so unchanged files are re-read once
 WINDOW_UNITS = 2048  # parsed units held before a store write; bounds memory and the work a crash repeats
 Progress = Callable[[int, int, int], None]
 SUPPORTED_HINT = f"supported: {', '.join(SUPPORTED_EXTENSIONS)}"
