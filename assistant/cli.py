@@ -27,11 +27,15 @@ ChromaOpt = typer.Option(None, "--chroma-url", help="Chroma server URL, e.g. htt
 ProviderOpt = typer.Option(None, "--provider", help="local | openai | openai-compatible.")
 
 
-def _settings(workspace: Optional[Path] = None, **flags):
+def _settings(workspace: Optional[Path] = None, existing: bool = False, **flags):
+    """Settings from the flags; `existing`: the command only reads, so a missing workspace is an error, not created."""
     from assistant.config import load_settings
     from assistant.redact import warn_remote_without_redaction
+    from assistant.workspace import require_existing
 
     settings = load_settings(home=workspace, **flags)
+    if existing and not settings.chroma_url:  # with a Chroma server the corpus lives there
+        require_existing(settings.home)
     warning = warn_remote_without_redaction(settings)
     if warning:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
@@ -122,7 +126,7 @@ def remove(
     def body():
         from assistant import api
 
-        removed = api.remove_sources(sources, _settings(workspace, chroma_url=chroma_url), wait_seconds=wait)
+        removed = api.remove_sources(sources, _settings(workspace, existing=True, chroma_url=chroma_url), wait_seconds=wait)
         for source, units in removed.items():
             out.print(f"removed {source}: {_plural(units, 'unit')}", highlight=False)
         out.print(f"{_plural(len(removed), 'source')} · {_plural(sum(removed.values()), 'unit')} removed. Maps drafted before keep their quotes; "
@@ -138,7 +142,7 @@ def stats(workspace: Optional[Path] = WorkspaceOpt, chroma_url: Optional[str] = 
     def body():
         from assistant import api
 
-        data = api.stats(_settings(workspace, chroma_url=chroma_url))
+        data = api.stats(_settings(workspace, existing=True, chroma_url=chroma_url))
         if as_json:
             out.print_json(json.dumps(data, default=str))
             return
@@ -179,7 +183,7 @@ def search(
     def body():
         from assistant import api
 
-        hits = api.search(query, _settings(workspace, chroma_url=chroma_url), k=k, where=_parse_where(where), mode=mode)
+        hits = api.search(query, _settings(workspace, existing=True, chroma_url=chroma_url), k=k, where=_parse_where(where), mode=mode)
         table = Table("#", "score", "source", "respondent", "text", show_lines=False)
         for rank, hit in enumerate(hits, 1):
             table.add_row(str(rank), f"{hit.score:.3f}", str(hit.metadata.get("source", "")), str(hit.metadata.get("respondent", "")), hit.text[:160])
@@ -254,7 +258,7 @@ def draft(
         from assistant.llm.providers import model_handle
         from assistant.stagesets.loader import load_stage_set
 
-        settings = _settings(workspace, chroma_url=chroma_url, provider=provider)
+        settings = _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider)
         count = None if personas == "auto" else _positive_int(personas, "--personas")
         handle = model_handle(settings)
         plan = cost.estimate(len(load_stage_set(stages).stages), handle)
@@ -303,7 +307,7 @@ def export(
     def body():
         from assistant import api
 
-        path = api.export(_settings(workspace, chroma_url=chroma_url), fmt, output, map_ref, version)
+        path = api.export(_settings(workspace, existing=True, chroma_url=chroma_url), fmt, output, map_ref, version)
         out.print(f"wrote {path}")
 
     _run(body)
@@ -316,7 +320,7 @@ def map_list(workspace: Optional[Path] = WorkspaceOpt):
     def body():
         from assistant import api
 
-        store = api.map_store(_settings(workspace))
+        store = api.map_store(_settings(workspace, existing=True))
         for map_id in store.map_ids():
             head = store.head(map_id)
             out.print(f"{map_id}  current v{head['current']}  ({_plural(len(store.versions(map_id)), 'version')})", highlight=False)
@@ -331,7 +335,7 @@ def map_history(map_ref: str = typer.Argument("latest"), workspace: Optional[Pat
     def body():
         from assistant import api
 
-        store = api.map_store(_settings(workspace))
+        store = api.map_store(_settings(workspace, existing=True))
         for row in store.history(store.resolve(map_ref)):
             mark = "*" if row["current"] else " "
             edits = "; ".join(row["edits"]) or "-"
@@ -347,7 +351,7 @@ def map_diff(version_a: int, version_b: int, map_ref: str = typer.Option("latest
     def body():
         from assistant import api
 
-        out.print(api.refiner(_settings(workspace), map_ref).diff(version_a, version_b).text() or "no changes", highlight=False)
+        out.print(api.refiner(_settings(workspace, existing=True), map_ref).diff(version_a, version_b).text() or "no changes", highlight=False)
 
     _run(body)
 
@@ -367,7 +371,7 @@ def map_redo(map_ref: str = typer.Argument("latest"), workspace: Optional[Path] 
 def _step_version(map_ref: str, workspace: Optional[Path], direction: str) -> None:
     from assistant import api
 
-    refiner = api.refiner(_settings(workspace), map_ref)
+    refiner = api.refiner(_settings(workspace, existing=True), map_ref)
     journey_map = refiner.undo() if direction == "undo" else refiner.redo()
     out.print(f"current: v{journey_map.version}")
 
@@ -381,7 +385,7 @@ def map_edit(command: str = typer.Argument(..., help="A slash command, e.g. \"/r
         from assistant import api
         from assistant.refine.slash import run_slash
 
-        result = run_slash(api.refiner(_settings(workspace), map_ref), command, accept=True, author="cli")
+        result = run_slash(api.refiner(_settings(workspace, existing=True), map_ref), command, accept=True, author="cli")
         out.print(result.message, highlight=False)
 
     _run(body)
@@ -402,7 +406,7 @@ def ask(
     def body():
         from assistant import api
 
-        answer = api.ask(question, _settings(workspace, chroma_url=chroma_url, provider=provider), session=session, where=_parse_where(where))
+        answer = api.ask(question, _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider), session=session, where=_parse_where(where))
         if as_json:
             sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
         else:
@@ -424,7 +428,7 @@ def chat(
     def body():
         from assistant.chat.repl import run_repl
 
-        return run_repl(_settings(workspace, chroma_url=chroma_url, provider=provider), session, out)
+        return run_repl(_settings(workspace, existing=True, chroma_url=chroma_url, provider=provider), session, out)
 
     _run(body)
 
@@ -483,7 +487,7 @@ def eval_command(
         from assistant import api
         from evals.cli_support import run_eval
 
-        settings = _settings(workspace, chroma_url=chroma_url, provider=provider)
+        settings = _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider)
         history = settings.runs_dir / "evals.jsonl"
         if compare:
             from evals.report import compare as compare_runs

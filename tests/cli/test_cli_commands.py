@@ -160,3 +160,21 @@ def test_ask_off_topic_exits_3_without_a_model(runner, ws_settings, saved_map):
 def test_missing_map_is_a_readable_error(runner, tmp_path):
     result = run(runner, "map", "history", "--workspace", tmp_path / "empty")
     assert result.exit_code != 0 and "error:" in result.stderr
+
+
+def test_a_file_as_workspace_is_a_clear_error(runner, tmp_path):
+    not_a_folder = tmp_path / "map.json"
+    not_a_folder.write_text("{}")
+    for args in (("stats",), ("ingest", SAMPLES / "interviews" / "interview_01_priya.txt")):
+        result = run(runner, *args, "--workspace", not_a_folder)
+        assert result.exit_code == 2, result.output
+        assert f"the workspace {not_a_folder} is a file, not a folder" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("command", [("stats",), ("search", "checkout"), ("ask", "why?"), ("export", "latest", "-o", "x.html"),
+                                     ("eval", "latest"), ("remove", "survey.csv"), ("map", "list")])
+def test_commands_that_read_do_not_create_a_missing_workspace(runner, tmp_path, command):
+    missing = tmp_path / "nonexistent_ws"
+    result = run(runner, *command, "--workspace", missing)
+    assert result.exit_code == 1, result.output
+    assert f"no workspace at {missing}" in " ".join(result.stderr.split()) and not missing.exists()
