@@ -82,7 +82,8 @@ class SourceNamer:
             for size in range(len(Path(default).parts) + 1, len(parts)):
                 longer = "/".join(parts[-size:])
                 if not self._taken(longer, origin):
-                    return Naming(longer, f"stored as '{longer}': '{default}' is another file ({held})")
+                    return Naming(longer, f"stored as '{longer}': '{default}' is another file ({held}); if this one "
+                                          f"replaces it (a newer export), remove the old one with `journey remove {default}`")
             return Naming(Path(origin).as_posix())
         if default in self._stored:
             return Naming(default)  # this name, stored before origins were recorded: the same file again

@@ -71,7 +71,8 @@ def test_a_file_with_a_name_another_file_holds_gets_its_folder_in_its_name(tmp_p
     report = ingest_paths([feb], store)
     assert {s: [u.text for u in units] for s, units in store.units.items()} == {
         "survey.csv": ["Delivery was late"], "feb/survey.csv": ["Refund took weeks"]}
-    assert report.warnings[0].reason == f"stored as 'feb/survey.csv': 'survey.csv' is another file ({jan})"
+    assert report.warnings[0].reason == (f"stored as 'feb/survey.csv': 'survey.csv' is another file ({jan}); if this one "
+                                         "replaces it (a newer export), remove the old one with `journey remove survey.csv`")
     again = ingest_paths([feb, jan], store)
     assert (again.skipped_unchanged, again.failed, sorted(store.units)) == (2, [], ["feb/survey.csv", "survey.csv"])
 
