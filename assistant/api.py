@@ -37,8 +37,13 @@ def ingest(
     rebuild: bool = False,
     wait_seconds: float = 0.0,
     progress: Callable[[int, int, int], None] | None = None,
+    names: dict[Path, str] | None = None,
 ):
-    """Ingest files and folders into the store; returns an IngestReport. Takes the workspace writer lock."""
+    """Ingest files and folders into the store; returns an IngestReport. Takes the workspace writer lock.
+
+    Sources are named by their path relative to the current folder (a file keeps the name it was
+    first stored under); `names` names files whose paths mean nothing later, such as uploads' temporary copies.
+    """
     from assistant.ingest import ReadOptions, ingest_paths
 
     from vectorstore.store import FeedbackStore
@@ -48,25 +53,32 @@ def ingest(
         options = options.model_copy(update={"redact": True})
     with writer_lock(settings.home, wait_seconds):
         store = FeedbackStore.from_settings(settings, rebuild=rebuild)
-        return ingest_paths([Path(p) for p in paths], store, options, progress=progress)
+        return ingest_paths([Path(p) for p in paths], store, options, progress=progress, names=names)
 
 
 def remove_sources(sources: list[str], settings: Settings, *, wait_seconds: float = 0.0) -> dict[str, int]:
-    """Remove sources (as `stats()["sources"]` names them) and all their units; returns units removed per source.
+    """Remove sources and all their units; returns units removed per source.
 
+    A source is named as `stats()["sources"]` lists it, or by its file in any form ingest takes
+    (relative, ./relative or absolute; a folder stands for every source ingested from it).
     Every name is checked first: one unknown name removes nothing. Takes the workspace writer lock.
     Maps drafted earlier keep their quotes; `journey eval` flags the ones whose units are gone.
     """
-    with writer_lock(settings.home, wait_seconds):
-        store = open_store(settings)
-        _check_known_sources(sources, store.sources())
-        return store.remove_sources(sources)
+    from assistant.ingest.naming import resolve_sources
+    from vectorstore.base import SourceRecord
 
-
-def _check_known_sources(sources: list[str], stored: dict[str, int]) -> None:
     if not sources:
         raise UnknownSourceError("name at least one source to remove; `journey stats` lists them")
-    unknown = [s for s in dict.fromkeys(sources) if s not in stored]
+    with writer_lock(settings.home, wait_seconds):
+        store = open_store(settings)
+        stored = store.sources()
+        records = {**{name: SourceRecord("") for name in stored}, **store.source_records()}
+        names, unknown = resolve_sources(sources, records, Path.cwd())
+        _check_known_sources(unknown, stored)
+        return store.remove_sources(names)
+
+
+def _check_known_sources(unknown: list[str], stored: dict[str, int]) -> None:
     if not unknown:
         return
     hints = []

@@ -27,11 +27,15 @@ ChromaOpt = typer.Option(None, "--chroma-url", help="Chroma server URL, e.g. htt
 ProviderOpt = typer.Option(None, "--provider", help="local | openai | openai-compatible.")
 
 
-def _settings(workspace: Optional[Path] = None, **flags):
+def _settings(workspace: Optional[Path] = None, existing: bool = False, **flags):
+    """Settings from the flags; `existing`: the command only reads, so a missing workspace is an error, not created."""
     from assistant.config import load_settings
     from assistant.redact import warn_remote_without_redaction
+    from assistant.workspace import require_existing
 
     settings = load_settings(home=workspace, **flags)
+    if existing and not settings.chroma_url:  # with a Chroma server the corpus lives there
+        require_existing(settings.home)
     warning = warn_remote_without_redaction(settings)
     if warning:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
@@ -51,6 +55,11 @@ def _run(action: Callable[[], int | None]) -> None:
     raise typer.Exit(code or 0)
 
 
+def _plural(n: int, word: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _parse_where(pairs: List[str]) -> dict | None:
     where = {}
     for pair in pairs or []:
@@ -66,11 +75,11 @@ def ingest(
     paths: List[Path] = typer.Argument(..., help="Files or folders (folders recurse)."),
     text_column: Optional[str] = typer.Option(None, help="Column/field holding the feedback text (default: auto-detect)."),
     id_column: Optional[str] = typer.Option(None, help="Column/field with a record id."),
-    respondent_column: Optional[str] = typer.Option(None, help="Column/field with the respondent id."),
+    respondent_column: Optional[str] = typer.Option(None, help="Column/field with the respondent id; one value in two files is one person (default: a column named like respondent_id, customer_id, user or reviewer)."),
     sentences: bool = typer.Option(False, "--sentences", help="One unit per sentence (reviews, long answers): a complaint inside a happy review becomes its own pain point. Re-ingests files read without it."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and ingest from scratch (e.g. after changing the embedder)."),
     redact: Optional[bool] = typer.Option(None, "--redact/--no-redact", help="Replace emails, phones, cards, addresses and names with placeholders before anything is stored or embedded."),
-    max_mb: float = typer.Option(100.0, "--max-mb", help="Refuse files larger than this many megabytes."),
+    max_mb: float = typer.Option(100.0, "--max-mb", min=0.000001, help="Refuse files larger than this many megabytes (1 MB = 1,000,000 bytes)."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait for another writer to finish."),
     workspace: Optional[Path] = WorkspaceOpt,
     chroma_url: Optional[str] = ChromaOpt,
@@ -85,19 +94,21 @@ def ingest(
 
         settings = _settings(workspace, chroma_url=chroma_url, redact=redact)
         options = ReadOptions(text_column=text_column, id_column=id_column, respondent_column=respondent_column,
-                              redact=settings.redact, sentences=sentences, max_bytes=int(max_mb * 1_000_000))
+                              redact=settings.redact, sentences=sentences, max_bytes=max(1, round(max_mb * 1_000_000)))
         with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed}/{task.total} files · {task.fields[units]} units"), TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
             task = bar.add_task("ingest", total=None, units=0)
             report = api.ingest(paths, settings, options, rebuild=rebuild, wait_seconds=wait,
                                 progress=lambda done, total, units: bar.update(task, completed=done, total=total, units=units))
         for warning in report.warnings:
             err.print(f"[yellow]warning:[/yellow] {warning.path}: {warning.reason}", highlight=False)
+        for skipped in report.skipped:
+            err.print(f"[yellow]skipped:[/yellow] {skipped.path}: {skipped.reason}", highlight=False)
         for failure in report.failed:
             err.print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
         if report.redactions:
             out.print("redacted: " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.redactions.items())), highlight=False)
-        out.print(f"{report.files} files · {report.units_added} units added · {report.units_removed} removed · "
-                  f"{report.skipped_unchanged} unchanged · {len(report.failed)} failed · {report.units_per_second:.0f} units/s")
+        out.print(f"{_plural(report.files, 'file')} · {_plural(report.units_added, 'unit')} added · {report.units_removed} removed · "
+                  f"{report.skipped_unchanged} unchanged · {len(report.failed)} failed · {report.units_per_second:.0f} units/s", highlight=False)
         return 1 if report.failed else 0
 
     _run(body)
@@ -105,7 +116,7 @@ def ingest(
 
 @app.command()
 def remove(
-    sources: List[str] = typer.Argument(..., help="Sources as `journey stats` lists them, e.g. survey-2026-10.csv or interviews/p01.txt."),
+    sources: List[str] = typer.Argument(..., help="Sources as `journey stats` lists them (e.g. survey-2026-10.csv or interviews/p01.txt), or the files and folders as you ingested them (relative, ./relative or absolute; a folder removes every source ingested from it)."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait for another writer to finish."),
     workspace: Optional[Path] = WorkspaceOpt,
     chroma_url: Optional[str] = ChromaOpt,
@@ -115,10 +126,10 @@ def remove(
     def body():
         from assistant import api
 
-        removed = api.remove_sources(sources, _settings(workspace, chroma_url=chroma_url), wait_seconds=wait)
+        removed = api.remove_sources(sources, _settings(workspace, existing=True, chroma_url=chroma_url), wait_seconds=wait)
         for source, units in removed.items():
-            out.print(f"removed {source}: {units} units", highlight=False)
-        out.print(f"{len(removed)} source{'' if len(removed) == 1 else 's'} · {sum(removed.values())} units removed. Maps drafted before keep their quotes; "
+            out.print(f"removed {source}: {_plural(units, 'unit')}", highlight=False)
+        out.print(f"{_plural(len(removed), 'source')} · {_plural(sum(removed.values()), 'unit')} removed. Maps drafted before keep their quotes; "
                   "`journey eval` flags quotes whose units are gone, `journey draft` drafts afresh.", highlight=False)
 
     _run(body)
@@ -131,7 +142,7 @@ def stats(workspace: Optional[Path] = WorkspaceOpt, chroma_url: Optional[str] = 
     def body():
         from assistant import api
 
-        data = api.stats(_settings(workspace, chroma_url=chroma_url))
+        data = api.stats(_settings(workspace, existing=True, chroma_url=chroma_url))
         if as_json:
             out.print_json(json.dumps(data, default=str))
             return
@@ -172,7 +183,7 @@ def search(
     def body():
         from assistant import api
 
-        hits = api.search(query, _settings(workspace, chroma_url=chroma_url), k=k, where=_parse_where(where), mode=mode)
+        hits = api.search(query, _settings(workspace, existing=True, chroma_url=chroma_url), k=k, where=_parse_where(where), mode=mode)
         table = Table("#", "score", "source", "respondent", "text", show_lines=False)
         for rank, hit in enumerate(hits, 1):
             table.add_row(str(rank), f"{hit.score:.3f}", str(hit.metadata.get("source", "")), str(hit.metadata.get("respondent", "")), hit.text[:160])
@@ -247,7 +258,7 @@ def draft(
         from assistant.llm.providers import model_handle
         from assistant.stagesets.loader import load_stage_set
 
-        settings = _settings(workspace, chroma_url=chroma_url, provider=provider)
+        settings = _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider)
         count = None if personas == "auto" else _positive_int(personas, "--personas")
         handle = model_handle(settings)
         plan = cost.estimate(len(load_stage_set(stages).stages), handle)
@@ -296,7 +307,7 @@ def export(
     def body():
         from assistant import api
 
-        path = api.export(_settings(workspace, chroma_url=chroma_url), fmt, output, map_ref, version)
+        path = api.export(_settings(workspace, existing=True, chroma_url=chroma_url), fmt, output, map_ref, version)
         out.print(f"wrote {path}")
 
     _run(body)
@@ -309,10 +320,10 @@ def map_list(workspace: Optional[Path] = WorkspaceOpt):
     def body():
         from assistant import api
 
-        store = api.map_store(_settings(workspace))
+        store = api.map_store(_settings(workspace, existing=True))
         for map_id in store.map_ids():
             head = store.head(map_id)
-            out.print(f"{map_id}  current v{head['current']}  ({len(store.versions(map_id))} versions)", highlight=False)
+            out.print(f"{map_id}  current v{head['current']}  ({_plural(len(store.versions(map_id)), 'version')})", highlight=False)
 
     _run(body)
 
@@ -324,7 +335,7 @@ def map_history(map_ref: str = typer.Argument("latest"), workspace: Optional[Pat
     def body():
         from assistant import api
 
-        store = api.map_store(_settings(workspace))
+        store = api.map_store(_settings(workspace, existing=True))
         for row in store.history(store.resolve(map_ref)):
             mark = "*" if row["current"] else " "
             edits = "; ".join(row["edits"]) or "-"
@@ -340,7 +351,7 @@ def map_diff(version_a: int, version_b: int, map_ref: str = typer.Option("latest
     def body():
         from assistant import api
 
-        out.print(api.refiner(_settings(workspace), map_ref).diff(version_a, version_b).text() or "no changes", highlight=False)
+        out.print(api.refiner(_settings(workspace, existing=True), map_ref).diff(version_a, version_b).text() or "no changes", highlight=False)
 
     _run(body)
 
@@ -360,7 +371,7 @@ def map_redo(map_ref: str = typer.Argument("latest"), workspace: Optional[Path] 
 def _step_version(map_ref: str, workspace: Optional[Path], direction: str) -> None:
     from assistant import api
 
-    refiner = api.refiner(_settings(workspace), map_ref)
+    refiner = api.refiner(_settings(workspace, existing=True), map_ref)
     journey_map = refiner.undo() if direction == "undo" else refiner.redo()
     out.print(f"current: v{journey_map.version}")
 
@@ -374,7 +385,7 @@ def map_edit(command: str = typer.Argument(..., help="A slash command, e.g. \"/r
         from assistant import api
         from assistant.refine.slash import run_slash
 
-        result = run_slash(api.refiner(_settings(workspace), map_ref), command, accept=True, author="cli")
+        result = run_slash(api.refiner(_settings(workspace, existing=True), map_ref), command, accept=True, author="cli")
         out.print(result.message, highlight=False)
 
     _run(body)
@@ -395,7 +406,7 @@ def ask(
     def body():
         from assistant import api
 
-        answer = api.ask(question, _settings(workspace, chroma_url=chroma_url, provider=provider), session=session, where=_parse_where(where))
+        answer = api.ask(question, _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider), session=session, where=_parse_where(where))
         if as_json:
             sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
         else:
@@ -417,7 +428,7 @@ def chat(
     def body():
         from assistant.chat.repl import run_repl
 
-        return run_repl(_settings(workspace, chroma_url=chroma_url, provider=provider), session, out)
+        return run_repl(_settings(workspace, existing=True, chroma_url=chroma_url, provider=provider), session, out)
 
     _run(body)
 
@@ -476,7 +487,7 @@ def eval_command(
         from assistant import api
         from evals.cli_support import run_eval
 
-        settings = _settings(workspace, chroma_url=chroma_url, provider=provider)
+        settings = _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider)
         history = settings.runs_dir / "evals.jsonl"
         if compare:
             from evals.report import compare as compare_runs

@@ -138,9 +138,13 @@ def _read_config_file(home: Path) -> dict[str, Any]:
 
 def load_settings(**flags: Any) -> Settings:
     """Settings from flags (None = not given) > workspace config > env > defaults."""
+    from assistant.workspace import check_not_a_file
+
     given = {k: v for k, v in flags.items() if v is not None}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"invalid settings: {problems}") from None
+    check_not_a_file(settings.home)
+    return settings

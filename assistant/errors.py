@@ -105,6 +105,10 @@ class WorkspaceBusyError(JourneyError):
     """Another process holds the workspace write lock."""
 
 
+class WorkspaceNotFoundError(JourneyError):
+    """A command that only reads was pointed at a workspace folder that does not exist."""
+
+
 def describe(exc: BaseException) -> dict[str, Any]:
     """A JSON-safe description of an error for run logs."""
     return {"type": type(exc).__name__, "message": str(exc)}

@@ -20,7 +20,7 @@ from assistant.grounding import check_evidence, locate_quote
 
 MetaValue = Union[str, int, float, bool, None]
 SpeakerRole = Literal["respondent", "interviewer", "agent", "unknown"]
-NON_EVIDENCE_ROLES = frozenset({"interviewer", "agent"})
+NON_EVIDENCE_ROLES = frozenset({"interviewer", "agent", "unknown"})  # unknown: a transcript's header, nobody's answer
 
 
 class Strict(BaseModel):
@@ -67,7 +67,7 @@ class FeedbackUnit(Strict):
     source: str = Field(description="Source identity: the file path relative to the ingest root, or the file name.")
     locator: Locator = Field(description="Where the unit sits in the source.")
     respondent: Optional[str] = Field(default=None, description="Who said it: respondent id, speaker name or reviewer id.")
-    speaker_role: SpeakerRole = Field(default="respondent", description="Interviewer and agent turns are kept but are not evidence by default.")
+    speaker_role: SpeakerRole = Field(default="respondent", description="Interviewer and agent turns, and the text before a transcript's first turn (unknown), are kept but are not evidence.")
     metadata: dict[str, MetaValue] = Field(default_factory=dict, description="Every other column or field of the source record.")
 
     @property

@@ -51,6 +51,10 @@ _NOT_NAMES = frozenset("""
     January February March April May June July August September October November December Threadline Thanks You
 """.split())
 _PHONE_REGIONS = ("GB", "US")
+# Words that say the number after them is a phone number, within a few words before it.
+_PHONE_CUE = re.compile(r"(?i)\b(?:call|called|calling|phone|phoned|ring|rang|text|texted|mobile|mob|cell|tel|telephone|"
+                        r"landline|whatsapp|sms|contact|reach)\b[^\d\n.!?]{0,24}$")
+_MIN_PHONE_DIGITS = 9
 
 
 def _luhn(digits: str) -> bool:
@@ -87,12 +91,25 @@ def _card_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _phone_spans(text: str) -> list[tuple[int, int]]:
-    """Valid numbers in UK or US conventions (any country when written with +); libphonenumber's rules decide."""
+    """Numbers in UK or US conventions (any country when written with +).
+
+    Valid numbers by libphonenumber's rules always; numbers of a possible length that its rules
+    call invalid (reserved ranges such as the UK's 07700 900xxx, new allocations) only when
+    written with + or after a word like "call", "text" or "mobile", so prices, order numbers
+    and dates stay.
+    """
     spans: set[tuple[int, int]] = set()
     for region in _PHONE_REGIONS:
-        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            spans.add((match.start, match.end))
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            if phonenumbers.is_valid_number(match.number) or _phone_in_context(text, match.start, match.raw_string):
+                spans.add((match.start, match.end))
     return sorted(spans)
+
+
+def _phone_in_context(text: str, start: int, raw: str) -> bool:
+    if sum(ch.isdigit() for ch in raw) < _MIN_PHONE_DIGITS:
+        return False
+    return raw.startswith("+") or bool(_PHONE_CUE.search(text, max(0, start - 40), start))
 
 
 def _name_spans(text: str) -> list[tuple[int, int]]:

@@ -24,7 +24,22 @@ from typing import Any, Iterator
 
 from filelock import FileLock, Timeout
 
-from assistant.errors import WorkspaceBusyError
+from assistant.errors import ConfigError, WorkspaceBusyError, WorkspaceNotFoundError
+
+
+def check_not_a_file(home: Path) -> None:
+    """ConfigError when the workspace path names a file (a typo such as `-w map.json`)."""
+    if home.exists() and not home.is_dir():
+        raise ConfigError(f"the workspace {home} is a file, not a folder; pass a folder with --workspace DIR "
+                          "(or set JOURNEY_HOME), e.g. the one you ingested into")
+
+
+def require_existing(home: Path) -> None:
+    """WorkspaceNotFoundError for a workspace folder that does not exist (commands that only read must not create one)."""
+    check_not_a_file(home)
+    if not home.is_dir():
+        raise WorkspaceNotFoundError(f"no workspace at {home}: check --workspace / JOURNEY_HOME, "
+                                     f"or create it by ingesting feedback: journey ingest PATH --workspace {home}")
 
 
 def atomic_write_text(path: Path, text: str) -> None:

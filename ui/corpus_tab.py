@@ -68,7 +68,7 @@ def ingest_uploads(settings: Settings, files: Any, folder: Any, progress: Any = 
 
     try:
         report = api.ingest([staging / source for source in sources], settings, ReadOptions(sentences=bool(sentences)),
-                            wait_seconds=30, progress=on_progress)
+                            wait_seconds=30, progress=on_progress, names={staging / source: source for source in sources})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     in_store = api.stats(settings)["sources"]

@@ -24,11 +24,20 @@ class Embedder(Protocol):
 
 
 class SourceUpdate(NamedTuple):
-    """A source's new content: its units and the fingerprint of the file they came from."""
+    """A source's new content: its units, the fingerprint of the file they came from and, for a
+    file on disk, its absolute path (`origin`), by which a later ingest recognises the file."""
 
     source: str
     units: Sequence[FeedbackUnit]
     fingerprint: str
+    origin: str | None = None
+
+
+class SourceRecord(NamedTuple):
+    """What the store remembers of a source besides its units."""
+
+    fingerprint: str
+    origin: str | None = None  # None: an upload, or stored before origins were recorded
 
 
 @dataclass

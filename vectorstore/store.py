@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import EmbedderMismatchError, StoreError
 from assistant.models import FeedbackUnit
-from vectorstore.base import Embedder, Hit, SourceUpdate
+from vectorstore.base import Embedder, Hit, SourceRecord, SourceUpdate
 from vectorstore.bm25 import CorpusIndex, IndexCache, Records
 from vectorstore.filters import normalise_where
 from vectorstore.knn import NeighbourQuery, chroma_neighbours
@@ -204,8 +204,17 @@ class FeedbackStore:
         got = self._side.get(ids=[self._source_record_id(source)], include=["metadatas"])
         return str(got["metadatas"][0]["fingerprint"]) if got["ids"] else None
 
-    def _fingerprint_record(self, source: str, fingerprint: str, units: int) -> dict[str, dict[str, Any]]:
-        return {self._source_record_id(source): {"source": source, "fingerprint": fingerprint, "units": units}}
+    def source_records(self) -> dict[str, SourceRecord]:
+        """Fingerprint and origin (the file's absolute path, when recorded) of every stored source."""
+        got = self._side.get(include=["metadatas"])
+        return {str(meta["source"]): SourceRecord(str(meta["fingerprint"]), meta.get("origin") or None)
+                for record_id, meta in zip(got["ids"], got["metadatas"]) if record_id != REVISION_ID and meta and "source" in meta}
+
+    def _fingerprint_record(self, update: SourceUpdate, units: int) -> dict[str, dict[str, Any]]:
+        record: dict[str, Any] = {"source": update.source, "fingerprint": update.fingerprint, "units": units}
+        if update.origin:
+            record["origin"] = update.origin
+        return {self._source_record_id(update.source): record}
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -251,7 +260,7 @@ class FeedbackStore:
             self.collection.delete(ids=list(chunk))
         fingerprints: dict[str, dict[str, Any]] = {}
         for update in updates:
-            fingerprints.update(self._fingerprint_record(update.source, update.fingerprint, len(fresh[update.source])))
+            fingerprints.update(self._fingerprint_record(update, len(fresh[update.source])))
         self._bump_revision(settled=True, also=fingerprints)  # one write: fingerprints and settled revision
         added = Counter(u.source for u in to_add)
         removed = Counter(existing[i][0]["source"] for i in stale)

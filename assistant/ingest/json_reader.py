@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Optional
 
 from assistant.errors import IngestError
 from assistant.ingest.decode import decode_bytes
@@ -73,7 +73,7 @@ def _to_units(items: list[Any], ctx: ReadContext) -> list[FeedbackUnit]:
     objects = [flatten(item) for item in items if isinstance(item, dict)]
     columns = list(dict.fromkeys(k for row in objects for k in row)) or ["text"]
     fields = detect_fields(columns, objects, ctx) if objects else Fields(text="text", id=None, respondent=None)
-    rows: list[dict[str, Any]] = []
+    rows: list[Optional[dict[str, Any]]] = []
     skipped = 0
     for item in items:
         if isinstance(item, dict):
@@ -82,10 +82,18 @@ def _to_units(items: list[Any], ctx: ReadContext) -> list[FeedbackUnit]:
             rows.append({fields.text: item})  # a bare string record is the text itself
         else:
             skipped += 1
-            rows.append({})
+            rows.append(None)  # keeps the positions of the records after it
+    if items and skipped == len(items):
+        kinds = ", ".join(sorted({_kind(item) for item in items}))
+        raise IngestError(ctx.path, f"the {len(items)} record(s) are {kinds}, not objects or strings",
+                          'use [{"text": ...}, ...] or ["text", ...]')
     if skipped:
         ctx.warn(f"{skipped} record(s) that are neither objects nor strings skipped")
     return records_to_units(rows, columns, "record", ctx, fields)
+
+
+def _kind(value: Any) -> str:
+    return {bool: "booleans", int: "numbers", float: "numbers", list: "lists", type(None): "nulls"}.get(type(value), type(value).__name__)
 
 
 def read_json(data: bytes, ctx: ReadContext) -> list[FeedbackUnit]:

@@ -9,7 +9,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+DEFAULT_MAX_BYTES = 100_000_000  # 100 MB, as `journey ingest --max-mb` counts
 
 class ReadOptions(BaseModel):
     """Parsing options; None means auto-detect."""

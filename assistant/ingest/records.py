@@ -121,22 +121,28 @@ def _as_text(value: Any) -> str:
 
 
 def records_to_units(
-    rows: list[dict[str, Any]], columns: Sequence[str], kind: str, ctx: ReadContext, fields: Optional[Fields] = None
+    rows: Sequence[Optional[dict[str, Any]]], columns: Sequence[str], kind: str, ctx: ReadContext, fields: Optional[Fields] = None
 ) -> list[FeedbackUnit]:
-    """One unit per record with non-empty text (several when the text is long)."""
-    fields = fields or detect_fields(columns, rows, ctx)
-    ids = [_as_text(r.get(fields.id)).strip() for r in rows] if fields.id else []
-    keyed = bool(ids) and all(ids) and len(set(ids)) == len(ids)
+    """One unit per record with non-empty text (several when the text is long); a None row was
+    skipped (and reported) by the reader and only keeps the positions of the rows after it."""
+    present = [r for r in rows if r is not None]
+    fields = fields or detect_fields(columns, present, ctx)
+    ids = {i: _as_text(r.get(fields.id)).strip() for i, r in enumerate(rows) if r is not None} if fields.id else {}
+    keyed = bool(ids) and all(ids.values()) and len(set(ids.values())) == len(ids)
     units: list[FeedbackUnit] = []
     empty = 0
     for index, row in enumerate(rows):
+        if row is None:
+            continue
         text = _as_text(row.get(fields.text))
         if not text.strip():
             empty += 1
             continue
         respondent = _as_text(row.get(fields.respondent)).strip() if fields.respondent else ""
-        if not respondent and ids:
-            respondent = ids[index]  # one row of a survey or review export is one respondent
+        if not respondent and ids.get(index):
+            # one row of an export is one respondent; a record id only identifies it within its file
+            # (two surveys both number rows 1, 2, ...), unlike a named respondent column
+            respondent = f"{ctx.source} {fields.id}={ids[index]}"
         metadata = {k: coerce(v) for k, v in row.items() if k != fields.text}
         units += span_units(
             source=ctx.source, text=text, start=0, end=len(text), kind=kind, index=index,

@@ -29,7 +29,8 @@ class TextUnits:
             if not text[seg.start : seg.end].strip():
                 continue
             if seg.speaker is None:
-                # in a transcript, text outside any turn (title, notes) is nobody's answer
+                # in a transcript, text outside any turn (the title, "Interview with ... conducted by ...",
+                # a date/interviewer block) describes the document: role unknown keeps it out of the evidence
                 units += span_units(source=self.ctx.source, text=text, start=seg.start, end=seg.end, kind="paragraph",
                                     index=self.paragraphs, page=page, role="unknown" if self.transcript else "respondent",
                                     sentences=self.ctx.options.sentences)
@@ -39,7 +40,7 @@ class TextUnits:
             meta = {"speaker": seg.speaker} if not seg.tag else {"speaker": seg.speaker, "speaker_tag": seg.tag}
             units += span_units(
                 source=self.ctx.source, text=text, start=seg.start, end=seg.end, kind="turn", index=self.turns,
-                respondent=respondent_for(seg.speaker, self.ctx.stem), role=speaker_role(seg.speaker, seg.tag),
+                respondent=respondent_for(seg.speaker, self.ctx.stem, seg.tag), role=speaker_role(seg.speaker, seg.tag),
                 metadata=meta, page=page, sentences=self.ctx.options.sentences,
             )
             self.turns += 1

@@ -90,10 +90,11 @@ def speaker_role(label: str, tag: Optional[str]) -> SpeakerRole:
     return "respondent"
 
 
-def respondent_for(label: str, stem: str) -> Optional[str]:
-    """Who a turn belongs to: the name, or the file stem for generic labels like 'A' or 'Participant'."""
+def respondent_for(label: str, stem: str, tag: Optional[str] = None) -> Optional[str]:
+    """Who a turn belongs to: the name, or the file stem for generic labels like 'A' or 'Participant';
+    None for interviewer and agent turns (they are not respondents)."""
     low = label.strip().lower()
-    if low in _Q_LABELS:
+    if speaker_role(label, tag) != "respondent":
         return None
     if low in _GENERIC:
         return stem

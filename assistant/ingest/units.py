@@ -30,11 +30,12 @@ def span_units(
     `record_key` (a record id from the source) replaces the position in the id hash, so
     ids survive reordering of rows. The parts of one text share its respondent: when none is
     named, the text itself (e.g. "survey.csv row 12") is the respondent, so prevalence counts
-    a review split into sentences once.
+    a review split into sentences once and persona lists name a row, never a unit id. Units of
+    other roles (interviewer, agent, a transcript's header) have no respondent unless named.
     """
     units = []
     spans = sentence_chunks(text, start, end) if sentences else chunk_spans(text, start, end)
-    if respondent is None and len(spans) > 1:
+    if respondent is None and role == "respondent":
         respondent = f"{source} {Locator(kind=kind, index=index, char_start=0, char_end=0).label()}"
     for part, (s, e) in enumerate(spans):
         locator = Locator(kind=kind, index=index, part=part, char_start=s, char_end=e, page=page, field=field)

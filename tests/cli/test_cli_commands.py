@@ -10,7 +10,7 @@ import pytest
 from assistant.cli import app
 from tests.draft.draft_helpers import SAMPLES
 
-SUMMARY = re.compile(r"(\d+) files · (\d+) units added · \d+ removed · \d+ unchanged · (\d+) failed")
+SUMMARY = re.compile(r"(\d+) files? · (\d+) units? added · \d+ removed · \d+ unchanged · (\d+) failed")
 
 
 def run(runner, *args):
@@ -23,6 +23,7 @@ def test_ingest_prints_a_summary(runner, tmp_path):
     assert result.exit_code == 0, result.output
     files, added, failed = map(int, SUMMARY.search(result.stdout).groups())
     assert (files, failed) == (1, 0) and added > 10
+    assert result.stdout.startswith("1 file · ")  # counts of one are singular
     again = run(runner, "ingest", SAMPLES / "interviews" / "interview_01_priya.txt", "--workspace", ws)
     assert again.exit_code == 0 and " 0 units added" in again.stdout
 
@@ -63,6 +64,19 @@ def test_remove_checks_every_name_first_then_removes_the_sources(runner, tmp_pat
     assert units > 10 and json.loads(run(runner, "stats", "--json", "--workspace", ws).stdout)["units"] == 0
     again = run(runner, "ingest", interview, "--workspace", ws)  # its fingerprint went too: ingested afresh
     assert int(SUMMARY.search(again.stdout).group(2)) == units
+
+
+def test_one_file_is_one_source_however_it_is_passed_and_remove_takes_paths(runner, tmp_path, monkeypatch):
+    ws, folder = tmp_path / "ws", tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "b.csv").write_text("answer\nThe parcel came torn.\nSizes ran small.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run(runner, "ingest", "mixed", "--workspace", ws).exit_code == 0
+    again = run(runner, "ingest", "./mixed/b.csv", "--workspace", ws)
+    assert again.exit_code == 0 and "0 units added" in again.stdout and "1 unchanged" in again.stdout
+    assert json.loads(run(runner, "stats", "--json", "--workspace", ws).stdout)["sources"] == {"mixed/b.csv": 2}
+    removed = run(runner, "remove", str(folder / "b.csv"), "--workspace", ws)
+    assert removed.exit_code == 0 and "removed mixed/b.csv: 2 units" in removed.stdout, removed.output
 
 
 def test_stats_json(runner, ws_settings):
@@ -146,3 +160,21 @@ def test_ask_off_topic_exits_3_without_a_model(runner, ws_settings, saved_map):
 def test_missing_map_is_a_readable_error(runner, tmp_path):
     result = run(runner, "map", "history", "--workspace", tmp_path / "empty")
     assert result.exit_code != 0 and "error:" in result.stderr
+
+
+def test_a_file_as_workspace_is_a_clear_error(runner, tmp_path):
+    not_a_folder = tmp_path / "map.json"
+    not_a_folder.write_text("{}")
+    for args in (("stats",), ("ingest", SAMPLES / "interviews" / "interview_01_priya.txt")):
+        result = run(runner, *args, "--workspace", not_a_folder)
+        assert result.exit_code == 2, result.output
+        assert f"the workspace {not_a_folder} is a file, not a folder" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("command", [("stats",), ("search", "checkout"), ("ask", "why?"), ("export", "latest", "-o", "x.html"),
+                                     ("eval", "latest"), ("remove", "survey.csv"), ("map", "list")])
+def test_commands_that_read_do_not_create_a_missing_workspace(runner, tmp_path, command):
+    missing = tmp_path / "nonexistent_ws"
+    result = run(runner, *command, "--workspace", missing)
+    assert result.exit_code == 1, result.output
+    assert f"no workspace at {missing}" in " ".join(result.stderr.split()) and not missing.exists()

@@ -54,7 +54,8 @@ def _extend_survey(settings, tmp_path) -> list[str]:
         writer.writerows(rows)
         for n, (question, answer) in enumerate(NEW_ANSWERS):
             writer.writerow([f"TL-NEW-{n}", "2026-04-01T08:00:00Z", "new", "25-34", "web", "7", question, answer])
-    report = api.ingest([extended], settings)
+    # the survey's source takes the new content (another file of that name would be stored beside it)
+    report = api.ingest([extended], settings, names={extended: SURVEY.name})
     assert report.units_added == len(NEW_ANSWERS) and report.units_removed == 0, report
     return [answer for _, answer in NEW_ANSWERS]
 

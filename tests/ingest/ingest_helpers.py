@@ -7,7 +7,7 @@ from typing import Sequence
 
 from assistant.ingest import ReadOptions, read_file
 from assistant.models import FeedbackUnit
-from vectorstore.base import SourceUpdate
+from vectorstore.base import SourceRecord, SourceUpdate
 
 
 class FakeStore:
@@ -16,18 +16,23 @@ class FakeStore:
     def __init__(self) -> None:
         self.units: dict[str, list[FeedbackUnit]] = {}
         self.fingerprints: dict[str, str] = {}
+        self.origins: dict[str, str | None] = {}
         self.calls: list[str] = []
         self.batches: list[list[str]] = []  # sources of each replace_sources call
 
     def source_fingerprint(self, source: str) -> str | None:
         return self.fingerprints.get(source)
 
+    def source_records(self) -> dict[str, SourceRecord]:
+        return {source: SourceRecord(fp, self.origins.get(source)) for source, fp in self.fingerprints.items()}
+
     def replace_sources(self, updates: Sequence[SourceUpdate]) -> list[tuple[int, int]]:
         self.batches.append([update.source for update in updates])
         return [self._replace(*update) for update in updates]
 
-    def _replace(self, source: str, units: Sequence[FeedbackUnit], fingerprint: str) -> tuple[int, int]:
+    def _replace(self, source: str, units: Sequence[FeedbackUnit], fingerprint: str, origin: str | None = None) -> tuple[int, int]:
         self.calls.append(source)
+        self.origins[source] = origin
         old = {u.id for u in self.units.get(source, [])}
         new = {u.id for u in units}
         self.units[source] = list(units)

@@ -48,9 +48,9 @@ def test_docx_turns_paragraphs_and_tables(tmp_path: Path) -> None:
     units = read(path)
     assert [(u.locator.kind, u.respondent, u.speaker_role, u.text) for u in units] == [
         ("paragraph", None, "unknown", "Interview 4"),
-        ("turn", "Interviewer", "interviewer", "What made you cancel?"),
+        ("turn", None, "interviewer", "What made you cancel?"),  # an interviewer is no respondent
         ("turn", "Sam", "respondent", "The price went up twice.\n\nAnd support never answered."),
-        ("turn", "Interviewer", "interviewer", "Thanks."),
+        ("turn", None, "interviewer", "Thanks."),
         ("turn", "Sam", "respondent", "Also the app was slow."),
     ]
     assert_offsets(units, docx_text(path.read_bytes()))
@@ -80,10 +80,10 @@ def test_pdf_pages_turns_and_continuation(tmp_path: Path) -> None:
     ])
     units = read(path)
     assert [(u.locator.page, u.locator.index, u.respondent, u.text) for u in units] == [
-        (1, 0, "Interviewer", "How was checkout?"),
+        (1, 0, None, "How was checkout?"),
         (1, 1, "Maya", "Checkout was slow and confusing."),
         (2, 2, "Maya", "I almost gave up on the order."),
-        (2, 3, "Interviewer", "What helped?"),
+        (2, 3, None, "What helped?"),
         (2, 4, "Maya", "The chat agent."),
     ]
     pages = pdf_page_texts(path.read_bytes())

@@ -54,8 +54,18 @@ def test_jsonl_and_json_that_is_really_jsonl(tmp_path: Path) -> None:
         ("deeper.json", "[" * 100000 + "]" * 100000, "JSON is nested too deeply"),
         ("num.json", "42", "expected a list of records or an object, found int"),
         ("notext.json", '[{"a": 1, "b": 2}]', "no text column found among: a, b"),
+        ("numbers.json", "[1, 2, 3]", r"the 3 record\(s\) are numbers, not objects or strings"),
     ],
 )
 def test_bad_json(tmp_path: Path, name: str, content: str, reason: str) -> None:
     with pytest.raises(IngestError, match=f"{name}: {reason}"):
         read(_write(tmp_path, name, content))
+
+
+def test_records_of_other_shapes_are_skipped_with_one_warning(tmp_path: Path) -> None:
+    path = _write(tmp_path, "mixed.json", '[{"id": "a", "text": "Sizes ran small"}, 7, {"id": "b", "text": ""}, {"id": "c", "text": "Quick refund"}]')
+    with pytest.warns(UserWarning) as caught:
+        units = read(path)
+    assert sorted(str(w.message).split(": ", 1)[1] for w in caught) == [
+        "1 record(s) that are neither objects nor strings skipped", "1 record(s) with an empty 'text' field skipped"]
+    assert [(u.text, u.locator.index, u.respondent) for u in units] == [("Sizes ran small", 0, "mixed.json id=a"), ("Quick refund", 3, "mixed.json id=c")]

@@ -70,7 +70,7 @@ def test_sentence_units_split_each_review_and_share_its_respondent(tmp_path: Pat
     ]
     assert [(u.locator.index, u.locator.part) for u in units] == [(0, 0), (0, 1), (1, 0)]
     assert units[0].respondent == units[1].respondent == "reviews.csv row 1"  # a review is one respondent
-    assert units[2].respondent is None and whole[0].respondent is None  # a whole row counts as itself
+    assert units[2].respondent == whole[1].respondent == "reviews.csv row 2"  # a whole row is its own respondent too
     assert units[0].metadata == units[1].metadata == {"rating": 2}
     for unit in units:
         assert REVIEW[unit.locator.char_start : unit.locator.char_end] == unit.text or unit.text == "Perfect."

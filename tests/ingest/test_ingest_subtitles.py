@@ -50,9 +50,9 @@ def test_vtt_voice_tags_merge_consecutive_cues(tmp_path: Path) -> None:
     path.write_text(VTT, encoding="utf-8")
     units = read(path)
     assert [(u.locator.kind, u.respondent, u.speaker_role, u.text) for u in units] == [
-        ("turn", "Interviewer", "interviewer", "How do you book trips?"),
+        ("turn", None, "interviewer", "How do you book trips?"),
         ("turn", "Maya", "respondent", "Mostly on my phone.\nThe app keeps logging me out."),
-        ("cue", None, "respondent", "[laughter]"),
+        ("cue", "trip.vtt cue 1", "respondent", "[laughter]"),
     ]
     assert units[1].metadata == {"speaker": "Maya", "start": "00:00:04.000", "end": "00:00:09.500"}
     assert_offsets(units, _text(VTT, "vtt"))
@@ -63,7 +63,7 @@ def test_srt_name_prefixes(tmp_path: Path) -> None:
     path.write_text(SRT, encoding="utf-8-sig")
     units = read(path)
     assert [(u.respondent, u.speaker_role, u.text) for u in units] == [
-        ("Agent", "agent", "Thanks for calling, how can I help?"),
+        (None, "agent", "Thanks for calling, how can I help?"),
         ("call", "respondent", "My card was charged twice.\nTwice!"),
     ]
     assert_offsets(units, _text(SRT, "srt"))

@@ -45,7 +45,7 @@ def test_csv_text_column_guessed_by_length_and_semicolon_delimiter(tmp_path: Pat
     units = read(path)
     assert [u.text for u in units] == ["The checkout kept timing out on my phone", "Customer support solved it within an hour"]
     assert units[0].metadata == {"id": 1, "kind": "a"}
-    assert units[0].respondent == "1"  # no respondent column: the record id stands in
+    assert units[0].respondent == "export.csv id=1"  # no respondent column: the record id, within its file, stands in
 
 
 def test_explicit_columns_and_bad_column_name(tmp_path: Path) -> None:
@@ -126,4 +126,19 @@ def test_renamed_files_are_clear_errors(tmp_path: Path) -> None:
 def test_blank_first_header_with_unique_values_is_the_record_id(tmp_path: Path) -> None:
     path = _write(tmp_path, "pandas.csv", ",Age,Review Text\n0,33,Silky and comfortable\n1,60,Runs small in the hips\n")
     units = read(path)
-    assert [(u.respondent, u.metadata) for u in units] == [("0", {"column_1": 0, "Age": 33}), ("1", {"column_1": 1, "Age": 60})]
+    assert [(u.respondent, u.metadata) for u in units] == [("pandas.csv column_1=0", {"column_1": 0, "Age": 33}), ("pandas.csv column_1=1", {"column_1": 1, "Age": 60})]
+
+
+def test_record_ids_are_respondents_only_within_their_file_named_respondents_across_files(tmp_path: Path) -> None:
+    from assistant.ingest import ingest_paths
+    from tests.ingest.ingest_helpers import FakeStore
+
+    for month in ("jan", "feb"):
+        (tmp_path / month).mkdir()
+        _write(tmp_path / month, "survey.csv", f"id,answer\n1,{month} checkout was slow\n2,{month} sizes ran small\n")
+        _write(tmp_path / month, "tickets.csv", f"customer_id,message\nTL-1,{month} parcel lost\n")
+    store = FakeStore()
+    ingest_paths([tmp_path / "jan", tmp_path / "feb"], store)
+    respondents = {u.respondent for units in store.units.values() for u in units}
+    # two surveys numbering rows 1, 2 are four people; a named customer id is one person in both exports
+    assert respondents == {"jan/survey.csv id=1", "jan/survey.csv id=2", "feb/survey.csv id=1", "feb/survey.csv id=2", "TL-1"}

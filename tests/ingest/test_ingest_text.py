@@ -28,11 +28,11 @@ def test_speaker_turns_roles_and_offsets(tmp_path: Path) -> None:
     units = read(path)
     turns = [u for u in units if u.locator.kind == "turn"]
     assert [(u.respondent, u.speaker_role) for u in turns] == [
-        ("Interviewer", "interviewer"),
+        (None, "interviewer"),  # interviewers and agents are not respondents
         ("Maya", "respondent"),
-        ("Interviewer", "interviewer"),
+        (None, "interviewer"),
         ("Maya", "respondent"),
-        ("Support Agent", "agent"),
+        (None, "agent"),
     ]
     assert turns[1].text == "A friend told me about it.\nI signed up the same day."
     assert turns[3].text == "The billing page. I could not find the invoice."
@@ -64,7 +64,7 @@ def test_generic_and_numbered_speakers(tmp_path: Path) -> None:
     text = "Moderator: Hi both.\nSpeaker 1: Hello.\nSpeaker 2: Hi there.\nParticipant: Me too.\n"
     path.write_text(text, encoding="utf-8")
     units = read(path)
-    assert [u.respondent for u in units] == ["Moderator", "call:Speaker 1", "call:Speaker 2", "call"]
+    assert [u.respondent for u in units] == [None, "call:Speaker 1", "call:Speaker 2", "call"]
     assert units[0].speaker_role == "interviewer"
 
 
@@ -112,3 +112,25 @@ def test_empty_file_is_an_error(tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     with pytest.raises(IngestError, match="empty.txt: file is empty"):
         read(path)
+
+
+def test_a_transcript_header_is_kept_but_is_no_ones_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "interview_05.md"
+    path.write_text("# Interview 05\n\n- Date: 2026-02-24 - Interviewer: Jo Marsh\n\n"
+                    "Interviewer: How did you find us?\nTasha: Through a friend.\nInterviewer: And checkout?\nTasha: Slow.\n",
+                    encoding="utf-8")
+    units = read(path)
+    assert [(u.speaker_role, u.respondent, u.is_evidence) for u in units] == [
+        ("unknown", None, False), ("interviewer", None, False), ("respondent", "Tasha", True),
+        ("interviewer", None, False), ("respondent", "Tasha", True)]
+
+
+def test_every_evidence_unit_of_the_sample_corpus_has_a_respondent() -> None:
+    from assistant.ingest import ReadOptions, iter_files, read_file
+    from assistant.samples import sample_corpus_path
+
+    units = [u for path, source in iter_files([sample_corpus_path()]) for u in read_file(path, source, ReadOptions())]
+    headers = [u.text for u in units if u.speaker_role == "unknown"]
+    assert "Threadline customer interview 04" in headers and any(h.startswith("Interview with Helen") for h in headers)
+    assert all(u.respondent for u in units if u.is_evidence)  # persona lists name people or rows, never unit ids
+    assert not {u.respondent for u in units if u.speaker_role in ("interviewer", "agent")} - {None}

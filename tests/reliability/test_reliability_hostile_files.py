@@ -38,7 +38,7 @@ def test_every_hostile_file_gets_a_clear_outcome(hostile_run):
 def test_the_big_file_is_refused_quickly_with_the_option_to_raise(hostile_run):
     report, _, _, seconds = hostile_run
     (reason,) = [f.reason for f in report.failed if Path(f.path).name == "huge.txt"]
-    assert "file too large" in reason and "200.0 MB" in reason and "max_bytes" in reason
+    assert reason.startswith("file too large (209.7 MB; the limit is 100.0 MB)") and "--max-mb" in reason and "max_bytes" in reason
     assert seconds < 30, f"batch took {seconds:.1f}s: the big file must not be read"
 
 
@@ -61,9 +61,16 @@ def test_the_limit_can_be_raised_and_lowered(tmp_path):
     small = tmp_path / "small.txt"
     small.write_text("The size guide was accurate and the jeans fit well.")
     report = ingest_paths([small], FakeStore(), ReadOptions(max_bytes=10))
-    assert report.failed and "file too large" in report.failed[0].reason
+    assert report.failed[0].reason == ("file too large (51 bytes; the limit is 10 bytes) (split the file, or raise the limit: "
+                                       "--max-mb on the command line, ReadOptions(max_bytes=...) in Python)")
     report = ingest_paths([small], FakeStore(), ReadOptions(max_bytes=10_000))
     assert not report.failed and report.units_added == 1
+
+
+def test_sizes_read_in_the_unit_that_shows_the_difference():
+    from assistant.ingest.runner import human_size
+
+    assert [human_size(n) for n in (1, 143, 4_800, 12_500_000)] == ["1 byte", "143 bytes", "4.8 KB", "12.5 MB"]
 
 
 def test_max_bytes_is_not_part_of_the_fingerprint(tmp_path):

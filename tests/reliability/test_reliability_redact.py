@@ -26,6 +26,10 @@ from tests.ingest.ingest_helpers import FakeStore
     ("I'm Tom Baker, a loyal customer", "I'm [NAME], a loyal customer", {"name": 1}),
     ("The coat was warm.\nThanks,\nPriya Shah", "The coat was warm.\nThanks,\n[NAME]", {"name": 1}),
     ("Cheers, Dean", "Cheers, [NAME]", {"name": 1}),
+    # reserved for drama (Ofcom): libphonenumber calls them invalid, but they are phone numbers here
+    ("Please call 07700 900123 after six", "Please call [PHONE] after six", {"phone": 1}),
+    ("or +44 7700 900123 from abroad", "or [PHONE] from abroad", {"phone": 1}),
+    ("My mobile is 07700 900461.", "My mobile is [PHONE].", {"phone": 1}),
 ])
 def test_redact_finds_pii(text, expected, counts):
     assert redact(text) == (expected, counts)
@@ -41,6 +45,8 @@ def test_redact_finds_pii(text, expected, counts):
     "Thanks for the quick reply, it arrived on Monday",
     "Best fit I've ever had",
     "We walked 5 Minutes down the street",
+    "Order 07700900123 cost £1,299.99 on 2026-02-24; ref 44 7700 900123",  # phone-length, but no phone context
+    "I had to call 3 times about order 12345678",
 ])
 def test_redact_leaves_ordinary_feedback_alone(text):
     assert redact(text) == (text, {})

@@ -107,6 +107,17 @@ def test_replace_source_is_idempotent_and_touches_only_its_source(filled_store, 
     assert {u.text for u in filled_store.all_units(where={"source": "survey.csv"})} == {u.text for u in changed}
 
 
+def test_source_records_hold_fingerprints_and_the_origin_of_files(filled_store):
+    from vectorstore.base import SourceRecord
+
+    notes = [make_unit("notes.md", 0, "Search never finds my orders", "r7")]
+    filled_store.replace_sources([SourceUpdate("notes.md", notes, "fp-notes", "/data/notes.md")])
+    assert filled_store.source_records() == {"survey.csv": SourceRecord("fp-survey.csv"), "interview.vtt": SourceRecord("fp-interview.vtt"),
+                                             "notes.md": SourceRecord("fp-notes", "/data/notes.md")}
+    filled_store.remove_sources(["notes.md"])
+    assert "notes.md" not in filled_store.source_records()
+
+
 def test_replace_source_reuses_stored_vectors_of_rows_that_only_moved(filled_store, toy_embedder):
     survey = corpus_units()["survey.csv"]
     # a re-export with one new answer on top: every old row moves down one, so every id changes
