@@ -5,7 +5,9 @@ discusses ("cashmere jumpers?") from a loosely worded one it does:
 1. the best cosine similarity between the standalone query and the retrieved units
    (all-MiniLM-L6-v2, L2-normalised): below ``REFUSE_BELOW`` nothing is close enough;
 2. the question's content words that occur nowhere in the corpus, its metadata values or its
-   respondents' names (``unknown_terms``);
+   respondents' names (``unknown_terms``); words that frame the question (``QUESTION_WORDS``) and
+   feeling words in any inflection ("dislike", "frustrates", "complaints": assistant/chat/stance.py)
+   ask for the customers' attitude, not a topic, so they are never unknown;
 3. how much of the question's meaning rests on those words (``unknown_salience``): one minus the
    cosine between the question and the question with them removed. "cashmere" carries "What do
    customers think of the cashmere collection?" (0.25); "partially" barely moves "What accessibility
@@ -32,6 +34,7 @@ from typing import Iterable
 
 import numpy as np
 
+from assistant.chat.stance import is_feeling_word
 from vectorstore.base import Hit
 
 REFUSE_BELOW = 0.30
@@ -69,7 +72,7 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
     """Content words of the question that no corpus word shares a stem with."""
     found = []
     for word in _WORD.findall(question.lower()):
-        if len(word) < 3 or word in QUESTION_WORDS:
+        if len(word) < 3 or word in QUESTION_WORDS or is_feeling_word(word):
             continue
         stem = word[: max(4, len(word) - 3)]
         if stem not in vocabulary:
