@@ -7,13 +7,12 @@ a claim that later fails validation).
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any, Callable
 
 import numpy as np
 
-from assistant.chat import gate
+from assistant.chat import followup, gate
 from assistant.chat.history import ChatHistory
 from assistant.chat.map_questions import answer_from_map, detect_map_question
 from assistant.chat.models import AnswerSentence, ChatAnswer, Citation
@@ -26,7 +25,6 @@ from assistant.models import FeedbackUnit
 
 MAX_SOURCES = 6
 MIN_SENTENCE_FIT = 0.35  # the chat eval's answer-support floor (evals/chat.py)
-FOLLOW_UP = re.compile(r"^(and|but|what about|how about|why|also)\b|\b(it|they|them|that|those|these|this)\b", re.I)
 
 
 class ChatEngine:
@@ -90,11 +88,8 @@ class ChatEngine:
     # --- the answer ---------------------------------------------------------------------
 
     def standalone_query(self, question: str) -> str:
-        """Follow-ups borrow the previous question's words so retrieval sees the whole topic."""
-        previous = [t.text for t in self.history.turns if t.role == "user"]
-        if previous and FOLLOW_UP.search(question) and len(question.split()) <= 12:
-            return f"{previous[-1]} {question}"
-        return question
+        """Follow-ups borrow the previous question's topic so retrieval sees it (assistant/chat/followup.py)."""
+        return followup.standalone_query(question, self.history.turns)
 
     def ask(self, question: str, where: dict | None = None, on_token: Callable[[str], None] | None = None) -> ChatAnswer:
         started = time.perf_counter()
@@ -105,7 +100,7 @@ class ChatEngine:
         else:
             answer = self._answer_from_corpus(question, where, journey_map)
         answer.latency_s = round(time.perf_counter() - started, 3)
-        self.history.add("user", question)
+        self.history.add("user", question, query=answer.standalone_query)
         self.history.add("assistant", answer.render())
         if on_token is not None:
             for sentence in answer.render().split("\n"):

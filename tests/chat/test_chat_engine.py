@@ -186,3 +186,14 @@ def test_scope_value_must_follow_the_cue():
     known = {"m.channel": ["app", "web"]}
     assert scope_from_question("What do customers say about the app for returns?", known) == {}
     assert scope_from_question("What do customers say about returns, only app users?", known) == {"m.channel": "app"}
+
+
+def test_a_self_contained_question_is_not_glued_to_the_previous_one(ws_settings, store, saved_map):
+    """One-shot `journey ask` calls share the session 'cli': a new question must not carry the last one."""
+    chat_engine, _ = engine(ws_settings, store)
+    chat_engine.ask("How do customers feel about the in-store espresso bar?")
+    question = "why do people complain about the £2.50 return fee?"
+    assert chat_engine.ask(question).standalone_query == question
+    assert chat_engine.ask("why?").standalone_query == f"{question} why?"
+    chat_engine.ask(OFF_TOPIC)
+    assert chat_engine.ask("and what about it?").standalone_query == "and what about it?"
