@@ -20,8 +20,9 @@ from assistant.chat.scope import scope_from_question
 from assistant.draft.evidence import sentences as split_sentences
 from assistant.draft.fit import fit_score
 from assistant.draft.tidy import folded
-from assistant.errors import JourneyError, LLMCallError, StructuredOutputError
+from assistant.errors import JourneyError, LLMCallError, MapNotFoundError, StructuredOutputError
 from assistant.models import FeedbackUnit
+from assistant.search_filters import resolve_where
 
 MAX_SOURCES = 6
 MIN_SENTENCE_FIT = 0.35  # the chat eval's answer-support floor (evals/chat.py)
@@ -114,7 +115,7 @@ class ChatEngine:
     def _answer_from_corpus(self, question: str, where: dict | None, journey_map) -> ChatAnswer:
         query = self.standalone_query(question)
         scope = {**scope_from_question(question, self.known_values(journey_map)), **(where or {})}
-        hits = self.store.search(query, k=20, where=scope or None)
+        hits = self.store.search(query, k=20, where=self._filter(scope, journey_map))
         units = {u.id: u for u in self.store.get_units([h.unit_id for h in hits])}
         # interviewer and agent turns are context, not customer evidence
         hits = [h for h in hits if h.unit_id in units and units[h.unit_id].is_evidence][:10]
@@ -135,6 +136,15 @@ class ChatEngine:
             return ChatAnswer(**base, mode="refusal", refused=True, closest=citations[:3], origin="llm")
         used = sorted({n for s in generated for n in s.citations})
         return ChatAnswer(**base, sentences=generated, citations=[c for c in citations if c.n in used], origin="llm")
+
+    def _filter(self, scope: dict, journey_map) -> dict | None:
+        """The scope as a store filter: keys checked, persona (id or name) turned into its respondents."""
+        def current():
+            if journey_map is None:
+                raise MapNotFoundError("no map in this workspace")
+            return journey_map
+
+        return resolve_where(scope, self.store.filter_keys(), current)
 
     def _citation(self, n: int, unit: FeedbackUnit, query: str) -> Citation:
         quote = best_matching_sentence(unit.text, query, self.store.embedder)

@@ -10,6 +10,7 @@ from assistant.chat import gate
 from assistant.chat.engine import ChatEngine, eval_view
 from assistant.chat.history import ChatHistory
 from assistant.chat.scope import scope_from_question
+from assistant.errors import JourneyError
 from tests.draft.draft_helpers import VALID, auth_error, numbered_quotes, schema_handle, words_of
 
 ANSWERABLE = "Why did the app crash at payment and empty the basket?"
@@ -197,3 +198,14 @@ def test_a_self_contained_question_is_not_glued_to_the_previous_one(ws_settings,
     assert chat_engine.ask("why?").standalone_query == f"{question} why?"
     chat_engine.ask(OFF_TOPIC)
     assert chat_engine.ask("and what about it?").standalone_query == "and what about it?"
+
+
+def test_ask_where_persona_keeps_to_its_respondents(ws_settings, store, units, saved_map):
+    persona = saved_map.personas[0]
+    chat_engine, _ = engine(ws_settings, store)
+    answer = chat_engine.ask("What do customers say about delivery?", where={"persona": persona.name})
+    assert answer.scope == {"persona": persona.name}
+    for c in answer.citations + answer.closest:
+        assert units[c.unit_id].respondent in persona.respondents
+    with pytest.raises(JourneyError, match="unknown filter key 'segmnt'"):
+        chat_engine.ask("What do customers say about delivery?", where={"segmnt": "new"})
