@@ -409,6 +409,9 @@ def ask(
         from assistant import api
 
         answer = api.ask(question, _settings(workspace, chroma_url=chroma_url, provider=provider), session=session, where=_parse_where(where))
+        if answer.fallback_notice():
+            err.print("[yellow]warning:[/yellow]", end=" ")
+            err.print(answer.fallback_notice(), highlight=False, markup=False, soft_wrap=True)  # one line; provider text may hold [brackets]
         if as_json:
             sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
         else:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from assistant.chat import followup, gate
+from assistant.chat import answer_checks, followup, gate
 from assistant.chat.history import ChatHistory
 from assistant.chat.map_questions import answer_from_map, detect_map_question
 from assistant.chat.models import AnswerSentence, ChatAnswer, Citation
@@ -128,10 +128,10 @@ class ChatEngine:
             return ChatAnswer(**base, mode="refusal", refused=True, closest=closest, origin="extractive")
         chosen = [units[h.unit_id] for h in gate.relevant(hits, MAX_SOURCES) if h.unit_id in units]
         citations = [self._citation(n, unit, query) for n, unit in enumerate(chosen, 1)]
-        generated = self._generate(question, citations, units) if self.use_llm else None
+        generated, fallback = self._generate(question, citations, units) if self.use_llm else (None, None)
         if generated is None:
             sentences = [AnswerSentence(text=f"\u201c{c.quote}\u201d", citations=[c.n], supported=True) for c in citations[:3]]
-            return ChatAnswer(**base, sentences=sentences, citations=citations[:3], origin="extractive")
+            return ChatAnswer(**base, sentences=sentences, citations=citations[:3], origin="extractive", fallback_reason=fallback)
         if generated == "insufficient":
             return ChatAnswer(**base, mode="refusal", refused=True, closest=citations[:3], origin="llm")
         used = sorted({n for s in generated for n in s.citations})
@@ -152,8 +152,9 @@ class ChatEngine:
         return Citation(n=n, unit_id=unit.id, quote=quote, start=start, end=start + len(quote), source=unit.source,
                         respondent=unit.respondent, locator=unit.locator.label())
 
-    def _generate(self, question: str, citations: list[Citation], units: dict[str, FeedbackUnit]) -> Any:
-        """Validated answer sentences, "insufficient" when the model abstains, None when it gave up."""
+    def _generate(self, question: str, citations: list[Citation], units: dict[str, FeedbackUnit]) -> tuple[Any, str | None]:
+        """(validated answer sentences, None), ("insufficient", None) when the model abstains, or
+        (None, why) when its answer cannot be used and the customers' quotes stand in for it."""
         from assistant.llm.outputs import ChatAnswer as ChatAnswerOutput
         from assistant.llm.prompts import Source, render_sources
         from assistant.llm.structured import run_chain
@@ -164,16 +165,23 @@ class ChatEngine:
             parsed, _ = run_chain("chat_answer", {"question": question, "sources": render_sources(sources)}, ChatAnswerOutput,
                                   settings=self.settings, handle=self.handle(), sources=sources, units=units,
                                   run_log=RunLog(self.settings.runs_dir, f"chat-{self.history.path.stem}"))
-        except (StructuredOutputError, LLMCallError):
-            return None
+        except LLMCallError as exc:
+            return None, f"the model call failed ({exc})"  # already names the provider and the fix, with keys masked
+        except StructuredOutputError as exc:
+            return None, f"the model gave no valid answer in {exc.attempts} attempt(s)"
         if parsed.insufficient_evidence or not parsed.sentences:
-            return "insufficient"
+            return "insufficient", None
+        broken = answer_checks.degenerate(parsed.sentences)
+        if broken:
+            return None, f"the model's answer was unusable ({broken})"
         # Valid citations are not enough: a sentence must also say something close to what it cites
         # (same fit check as map labels). Sentences that don't are dropped; none left = not answered.
         quote_of = {c.n: c.quote for c in citations}
         kept = [AnswerSentence(text=s.text.strip(), citations=sorted(set(s.citations)), supported=True) for s in parsed.sentences
                 if fit_score(self.store.embedder, s.text, [quote_of[n] for n in s.citations if n in quote_of]) >= MIN_SENTENCE_FIT]
-        return merge_repeated_sentences(kept) or None
+        if not kept:
+            return None, "none of the model's sentences matched the quotes they cite"
+        return merge_repeated_sentences(kept), None
 
 
 def merge_repeated_sentences(sentences: list[AnswerSentence]) -> list[AnswerSentence]:

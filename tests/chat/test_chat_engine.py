@@ -77,6 +77,27 @@ def test_a_provider_error_gives_an_extractive_answer_not_a_crash(ws_settings, st
     assert chat.schemas() == ["ChatAnswer"]
     assert not answer.refused and answer.origin == "extractive" and answer.citations
     assert_verbatim(answer.citations, units)
+    # the fallback is said, not silent: the reason class, never a key
+    assert answer.fallback_reason.startswith("the model call failed") and "AuthenticationError" in answer.fallback_reason
+    assert "quotes the feedback instead" in answer.fallback_notice()
+
+
+def test_a_model_answer_has_no_fallback_notice(ws_settings, store, saved_map):
+    answer = engine(ws_settings, store)[0].ask(ANSWERABLE)
+    assert answer.origin == "llm" and answer.fallback_reason is None and answer.fallback_notice() is None
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Returns cost money because of the fee. Returns cost money because of the fee. Returns cost money because of", "repeats itself"),
+    ("Customers say the app crashed at payment and emptied the basket because of", "cut off"),
+])
+def test_a_degenerate_answer_falls_back_to_quotes(ws_settings, store, units, saved_map, text, reason):
+    """A looping or cut-off sentence is valid JSON with valid citations; it must still not be shown."""
+    loop = {"ChatAnswer": lambda m: {"insufficient_evidence": False, "sentences": [{"text": text, "citations": [1]}]}}
+    answer = engine(ws_settings, store, loop)[0].ask(ANSWERABLE)
+    assert answer.origin == "extractive" and not answer.refused
+    assert text not in answer.render() and reason in answer.fallback_reason
+    assert_verbatim(answer.citations, units)
 
 
 def test_insufficient_evidence_is_a_refusal(ws_settings, store, units, saved_map):
