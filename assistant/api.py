@@ -90,8 +90,17 @@ def _check_known_sources(unknown: list[str], stored: dict[str, int]) -> None:
 
 
 def search(query: str, settings: Settings, k: int = 10, where: dict | None = None, mode: str = "hybrid"):
-    """Hybrid (vector + BM25, RRF) search with metadata filters; returns Hit objects."""
-    return open_store(settings).search(query, k=k, where=where, mode=mode)
+    """Hybrid (vector + BM25, RRF) search with metadata filters; returns Hit objects.
+
+    Filter keys must be ones the units carry (or persona, matched by id or name in the current map);
+    an empty query, k < 1 or an unknown key raises SearchRequestError instead of finding nothing.
+    """
+    from assistant.search_filters import check_request, resolve_where
+
+    check_request(query, k)
+    store = open_store(settings)
+    where = resolve_where(where, store.filter_keys(), lambda: load_map(settings))
+    return store.search(query, k=k, where=where, mode=mode)
 
 
 def stats(settings: Settings) -> dict:

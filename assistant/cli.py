@@ -172,22 +172,35 @@ def _counts_table(title: str, counts: dict[str, int], header: str) -> Table:
 @app.command()
 def search(
     query: str,
-    k: int = typer.Option(10, "-k", help="Number of results."),
-    where: List[str] = typer.Option([], "--where", help="Filter key=value (source, respondent, stage, persona, m.<column>); repeatable."),
+    k: int = typer.Option(10, "-k", help="Number of results (1 or more)."),
+    where: List[str] = typer.Option([], "--where", help="Filter key=value (source, respondent, stage, persona, m.<column>); repeatable. "
+                                    "persona takes a persona id or name of the current map; stage and persona need a drafted map."),
     mode: str = typer.Option("hybrid", help="hybrid | vector | bm25"),
+    as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON (unit id, score, text, metadata)."),
     workspace: Optional[Path] = WorkspaceOpt,
     chroma_url: Optional[str] = ChromaOpt,
 ):
-    """Hybrid search (vector + BM25, reciprocal rank fusion) over the corpus."""
+    """Hybrid search (vector + BM25, reciprocal rank fusion) over the corpus. The id column is the unit id that map edits (/add) take."""
 
     def body():
         from assistant import api
 
         hits = api.search(query, _settings(workspace, existing=True, chroma_url=chroma_url), k=k, where=_parse_where(where), mode=mode)
-        table = Table("#", "score", "source", "respondent", "text", show_lines=False)
-        for rank, hit in enumerate(hits, 1):
-            table.add_row(str(rank), f"{hit.score:.3f}", str(hit.metadata.get("source", "")), str(hit.metadata.get("respondent", "")), hit.text[:160])
-        out.print(table)
+        if as_json:
+            rows = [{"rank": rank, "unit_id": h.unit_id, "score": h.score, "text": h.text, "metadata": h.metadata} for rank, h in enumerate(hits, 1)]
+            sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n")
+        else:
+            table = Table("#", "score", show_lines=False)
+            table.add_column("id", no_wrap=True, min_width=18)  # whole, so it can be copied into /add
+            table.add_column("source", overflow="fold", ratio=2)
+            table.add_column("respondent", overflow="fold", ratio=1)
+            table.add_column("text", ratio=3)
+            for rank, hit in enumerate(hits, 1):
+                table.add_row(str(rank), f"{hit.score:.3f}", hit.unit_id, str(hit.metadata.get("source", "")),
+                              str(hit.metadata.get("respondent", "")), hit.text[:160])
+            out.print(table)
+        if not hits:
+            err.print("no results: no unit matches the query and filters", highlight=False)
         return 0 if hits else 1
 
     _run(body)
@@ -407,6 +420,9 @@ def ask(
         from assistant import api
 
         answer = api.ask(question, _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider), session=session, where=_parse_where(where))
+        if answer.fallback_notice():
+            err.print("[yellow]warning:[/yellow]", end=" ")
+            err.print(answer.fallback_notice(), highlight=False, markup=False, soft_wrap=True)  # one line; provider text may hold [brackets]
         if as_json:
             sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
         else:

@@ -45,6 +45,12 @@ class UnknownSourceError(StoreError):
     """A source named for removal is not in the store."""
 
 
+class SearchRequestError(JourneyError):
+    """A search or its filters cannot match anything as written: empty query, k below 1, unknown key or persona."""
+
+    exit_code = 2
+
+
 class ModelUnavailableError(JourneyError):
     """A model file or endpoint is missing or unreachable."""
 

@@ -31,6 +31,8 @@ def answer_markdown(answer: ChatAnswer) -> str:
         flag = " _(unsupported)_" if not sentence.supported else ""
         parts.append(_md_escape(sentence.text) + marks + flag)
     text = " ".join(parts) or _md_escape(answer.render())
+    if answer.fallback_notice():
+        text += "\n\n<sub>\u26a0 " + _md_escape(answer.fallback_notice()) + "</sub>"
     if answer.scope:
         text += "\n\n<sub>Scope: " + ", ".join(f"{_md_escape(k)}={_md_escape(v)}" for k, v in answer.scope.items()) + "</sub>"
     return text

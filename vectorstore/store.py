@@ -26,6 +26,7 @@ from vectorstore.filters import normalise_where
 from vectorstore.knn import NeighbourQuery, chroma_neighbours
 from vectorstore.records import (
     META_PREFIX,
+    SPAN_KEY,
     check_label_key,
     is_unit_key,
     public_metadata,
@@ -480,6 +481,10 @@ class FeedbackStore:
             return {}
         counts = Counter(codes.tolist())
         return {columns.values["source"][code]: n for code, n in sorted(counts.items()) if code >= 0}
+
+    def filter_keys(self) -> list[str]:
+        """Metadata keys some record carries, i.e. the keys a `where` filter can match (source, m.segment, stage, ...)."""
+        return sorted(k for k in self.index().columns.values if k != SPAN_KEY)
 
     def stats(self) -> StoreStats:
         columns = self.index().columns

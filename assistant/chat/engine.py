@@ -7,13 +7,12 @@ a claim that later fails validation).
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any, Callable
 
 import numpy as np
 
-from assistant.chat import gate
+from assistant.chat import answer_checks, followup, gate
 from assistant.chat.history import ChatHistory
 from assistant.chat.map_questions import answer_from_map, detect_map_question
 from assistant.chat.models import AnswerSentence, ChatAnswer, Citation
@@ -21,12 +20,12 @@ from assistant.chat.scope import scope_from_question
 from assistant.draft.evidence import sentences as split_sentences
 from assistant.draft.fit import fit_score
 from assistant.draft.tidy import folded
-from assistant.errors import JourneyError, LLMCallError, StructuredOutputError
+from assistant.errors import JourneyError, LLMCallError, MapNotFoundError, StructuredOutputError
 from assistant.models import FeedbackUnit
+from assistant.search_filters import resolve_where
 
 MAX_SOURCES = 6
 MIN_SENTENCE_FIT = 0.35  # the chat eval's answer-support floor (evals/chat.py)
-FOLLOW_UP = re.compile(r"^(and|but|what about|how about|why|also)\b|\b(it|they|them|that|those|these|this)\b", re.I)
 
 
 class ChatEngine:
@@ -90,11 +89,8 @@ class ChatEngine:
     # --- the answer ---------------------------------------------------------------------
 
     def standalone_query(self, question: str) -> str:
-        """Follow-ups borrow the previous question's words so retrieval sees the whole topic."""
-        previous = [t.text for t in self.history.turns if t.role == "user"]
-        if previous and FOLLOW_UP.search(question) and len(question.split()) <= 12:
-            return f"{previous[-1]} {question}"
-        return question
+        """Follow-ups borrow the previous question's topic so retrieval sees it (assistant/chat/followup.py)."""
+        return followup.standalone_query(question, self.history.turns)
 
     def ask(self, question: str, where: dict | None = None, on_token: Callable[[str], None] | None = None) -> ChatAnswer:
         started = time.perf_counter()
@@ -105,7 +101,7 @@ class ChatEngine:
         else:
             answer = self._answer_from_corpus(question, where, journey_map)
         answer.latency_s = round(time.perf_counter() - started, 3)
-        self.history.add("user", question)
+        self.history.add("user", question, query=answer.standalone_query)
         self.history.add("assistant", answer.render())
         if on_token is not None:
             for sentence in answer.render().split("\n"):
@@ -119,7 +115,7 @@ class ChatEngine:
     def _answer_from_corpus(self, question: str, where: dict | None, journey_map) -> ChatAnswer:
         query = self.standalone_query(question)
         scope = {**scope_from_question(question, self.known_values(journey_map)), **(where or {})}
-        hits = self.store.search(query, k=20, where=scope or None)
+        hits = self.store.search(query, k=20, where=self._filter(scope, journey_map))
         units = {u.id: u for u in self.store.get_units([h.unit_id for h in hits])}
         # interviewer and agent turns are context, not customer evidence
         hits = [h for h in hits if h.unit_id in units and units[h.unit_id].is_evidence][:10]
@@ -132,14 +128,23 @@ class ChatEngine:
             return ChatAnswer(**base, mode="refusal", refused=True, closest=closest, origin="extractive")
         chosen = [units[h.unit_id] for h in gate.relevant(hits, MAX_SOURCES) if h.unit_id in units]
         citations = [self._citation(n, unit, query) for n, unit in enumerate(chosen, 1)]
-        generated = self._generate(question, citations, units) if self.use_llm else None
+        generated, fallback = self._generate(question, citations, units) if self.use_llm else (None, None)
         if generated is None:
             sentences = [AnswerSentence(text=f"\u201c{c.quote}\u201d", citations=[c.n], supported=True) for c in citations[:3]]
-            return ChatAnswer(**base, sentences=sentences, citations=citations[:3], origin="extractive")
+            return ChatAnswer(**base, sentences=sentences, citations=citations[:3], origin="extractive", fallback_reason=fallback)
         if generated == "insufficient":
             return ChatAnswer(**base, mode="refusal", refused=True, closest=citations[:3], origin="llm")
         used = sorted({n for s in generated for n in s.citations})
         return ChatAnswer(**base, sentences=generated, citations=[c for c in citations if c.n in used], origin="llm")
+
+    def _filter(self, scope: dict, journey_map) -> dict | None:
+        """The scope as a store filter: keys checked, persona (id or name) turned into its respondents."""
+        def current():
+            if journey_map is None:
+                raise MapNotFoundError("no map in this workspace")
+            return journey_map
+
+        return resolve_where(scope, self.store.filter_keys(), current)
 
     def _citation(self, n: int, unit: FeedbackUnit, query: str) -> Citation:
         quote = best_matching_sentence(unit.text, query, self.store.embedder)
@@ -147,8 +152,9 @@ class ChatEngine:
         return Citation(n=n, unit_id=unit.id, quote=quote, start=start, end=start + len(quote), source=unit.source,
                         respondent=unit.respondent, locator=unit.locator.label())
 
-    def _generate(self, question: str, citations: list[Citation], units: dict[str, FeedbackUnit]) -> Any:
-        """Validated answer sentences, "insufficient" when the model abstains, None when it gave up."""
+    def _generate(self, question: str, citations: list[Citation], units: dict[str, FeedbackUnit]) -> tuple[Any, str | None]:
+        """(validated answer sentences, None), ("insufficient", None) when the model abstains, or
+        (None, why) when its answer cannot be used and the customers' quotes stand in for it."""
         from assistant.llm.outputs import ChatAnswer as ChatAnswerOutput
         from assistant.llm.prompts import Source, render_sources
         from assistant.llm.structured import run_chain
@@ -159,16 +165,23 @@ class ChatEngine:
             parsed, _ = run_chain("chat_answer", {"question": question, "sources": render_sources(sources)}, ChatAnswerOutput,
                                   settings=self.settings, handle=self.handle(), sources=sources, units=units,
                                   run_log=RunLog(self.settings.runs_dir, f"chat-{self.history.path.stem}"))
-        except (StructuredOutputError, LLMCallError):
-            return None
+        except LLMCallError as exc:
+            return None, f"the model call failed ({exc})"  # already names the provider and the fix, with keys masked
+        except StructuredOutputError as exc:
+            return None, f"the model gave no valid answer in {exc.attempts} attempt(s)"
         if parsed.insufficient_evidence or not parsed.sentences:
-            return "insufficient"
+            return "insufficient", None
+        broken = answer_checks.degenerate(parsed.sentences)
+        if broken:
+            return None, f"the model's answer was unusable ({broken})"
         # Valid citations are not enough: a sentence must also say something close to what it cites
         # (same fit check as map labels). Sentences that don't are dropped; none left = not answered.
         quote_of = {c.n: c.quote for c in citations}
         kept = [AnswerSentence(text=s.text.strip(), citations=sorted(set(s.citations)), supported=True) for s in parsed.sentences
                 if fit_score(self.store.embedder, s.text, [quote_of[n] for n in s.citations if n in quote_of]) >= MIN_SENTENCE_FIT]
-        return merge_repeated_sentences(kept) or None
+        if not kept:
+            return None, "none of the model's sentences matched the quotes they cite"
+        return merge_repeated_sentences(kept), None
 
 
 def merge_repeated_sentences(sentences: list[AnswerSentence]) -> list[AnswerSentence]:

@@ -5,7 +5,9 @@ discusses ("cashmere jumpers?") from a loosely worded one it does:
 1. the best cosine similarity between the standalone query and the retrieved units
    (all-MiniLM-L6-v2, L2-normalised): below ``REFUSE_BELOW`` nothing is close enough;
 2. the question's content words that occur nowhere in the corpus, its metadata values or its
-   respondents' names (``unknown_terms``);
+   respondents' names (``unknown_terms``); words that frame the question (``QUESTION_WORDS``) and
+   feeling words in any inflection ("dislike", "frustrates", "complaints": assistant/chat/stance.py)
+   ask for the customers' attitude, not a topic, so they are never unknown;
 3. how much of the question's meaning rests on those words (``unknown_salience``): one minus the
    cosine between the question and the question with them removed. "cashmere" carries "What do
    customers think of the cashmere collection?" (0.25); "partially" barely moves "What accessibility
@@ -32,6 +34,7 @@ from typing import Iterable
 
 import numpy as np
 
+from assistant.chat.stance import is_feeling_word
 from vectorstore.base import Hit
 
 REFUSE_BELOW = 0.30
@@ -48,6 +51,7 @@ customers customer people person shoppers shopper buyers users clients responden
 feel felt tell told mention mentioned talk talked anything anyone everyone something things thing way ways kind kinds
 have has had having our us we you your i me my mine he she his her him get got like use using used make made one ones
 give gave often usually really main biggest top common most least best worst other others experience experiences
+else explain elaborate example examples detail details specifically
 """.split())
 
 
@@ -65,16 +69,14 @@ def vocabulary_prefixes(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(prefixes)
 
 
+def topic_words(question: str) -> list[str]:
+    """The question's words that name what it is about: not framing, feeling or very short words."""
+    return [w for w in _WORD.findall(question.lower()) if len(w) >= 3 and w not in QUESTION_WORDS and not is_feeling_word(w)]
+
+
 def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
-    """Content words of the question that no corpus word shares a stem with."""
-    found = []
-    for word in _WORD.findall(question.lower()):
-        if len(word) < 3 or word in QUESTION_WORDS:
-            continue
-        stem = word[: max(4, len(word) - 3)]
-        if stem not in vocabulary:
-            found.append(word)
-    return found
+    """Topic words of the question that no corpus word shares a stem with."""
+    return [word for word in topic_words(question) if word[: max(4, len(word) - 3)] not in vocabulary]
 
 
 def unknown_salience(question: str, unknown: list[str], embedder) -> float:

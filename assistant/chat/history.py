@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,6 +14,7 @@ class Turn(BaseModel):
 
     role: str  # "user" or "assistant"
     text: str
+    query: Optional[str] = None  # a user turn's retrieval query (the question, or it with the topic it follows up)
 
 
 class ChatHistory:
@@ -24,12 +26,12 @@ class ChatHistory:
         if self.path.exists():
             self.turns = [Turn.model_validate_json(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    def add(self, role: str, text: str) -> None:
-        turn = Turn(role=role, text=text)
+    def add(self, role: str, text: str, query: Optional[str] = None) -> None:
+        turn = Turn(role=role, text=text, query=query)
         self.turns.append(turn)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(turn.model_dump_json() + "\n")
+            handle.write(turn.model_dump_json(exclude_none=True) + "\n")
 
     def recent(self, n: int = 6) -> list[Turn]:
         return self.turns[-n:]

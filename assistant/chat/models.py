@@ -45,7 +45,15 @@ class ChatAnswer(BaseModel):
     top_score: Optional[float] = Field(default=None, description="Best vector similarity of the retrieved units.")
     unknown_terms: list[str] = Field(default_factory=list, description="Content words of the question that the corpus never uses.")
     unknown_salience: float = Field(default=0.0, description="How much of the question's meaning rests on its unknown terms (0 to 1).")
+    fallback_reason: Optional[str] = Field(default=None, description="Why the model's answer was not used and the answer quotes the "
+                                           "feedback instead (origin 'extractive'); None when the model answered or was not asked.")
     latency_s: float = 0.0
+
+    def fallback_notice(self) -> str | None:
+        """One line saying the model's answer was not used and why, for a warning; None when it was."""
+        if not self.fallback_reason:
+            return None
+        return f"{self.fallback_reason}; the answer quotes the feedback instead (origin: extractive)"
 
     def render(self) -> str:
         """Plain text: sentences with [n] markers, then the numbered sources."""

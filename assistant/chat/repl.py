@@ -42,7 +42,10 @@ def run_repl(settings, session: str, console: Console) -> int:
                 pending = propose_from_request(_refiner(engine), line, settings, engine.handle())
                 console.print(pending.diff_text + "\n(/accept to save, /reject to drop)", highlight=False, markup=False)
             else:
-                engine.ask(line, on_token=lambda text: console.print(text, end="", highlight=False, markup=False))
+                answer = engine.ask(line, on_token=lambda text: console.print(text, end="", highlight=False, markup=False))
+                if answer.fallback_notice():
+                    console.print("warning:", style="yellow", end=" ")
+                    console.print(answer.fallback_notice(), highlight=False, markup=False)
         except JourneyError as exc:
             console.print("error:", style="red", end=" ")
             console.print(str(exc), highlight=False, markup=False)

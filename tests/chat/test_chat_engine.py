@@ -10,6 +10,7 @@ from assistant.chat import gate
 from assistant.chat.engine import ChatEngine, eval_view
 from assistant.chat.history import ChatHistory
 from assistant.chat.scope import scope_from_question
+from assistant.errors import JourneyError
 from tests.draft.draft_helpers import VALID, auth_error, numbered_quotes, schema_handle, words_of
 
 ANSWERABLE = "Why did the app crash at payment and empty the basket?"
@@ -75,6 +76,27 @@ def test_a_provider_error_gives_an_extractive_answer_not_a_crash(ws_settings, st
     answer = chat_engine.ask(ANSWERABLE)
     assert chat.schemas() == ["ChatAnswer"]
     assert not answer.refused and answer.origin == "extractive" and answer.citations
+    assert_verbatim(answer.citations, units)
+    # the fallback is said, not silent: the reason class, never a key
+    assert answer.fallback_reason.startswith("the model call failed") and "AuthenticationError" in answer.fallback_reason
+    assert "quotes the feedback instead" in answer.fallback_notice()
+
+
+def test_a_model_answer_has_no_fallback_notice(ws_settings, store, saved_map):
+    answer = engine(ws_settings, store)[0].ask(ANSWERABLE)
+    assert answer.origin == "llm" and answer.fallback_reason is None and answer.fallback_notice() is None
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Returns cost money because of the fee. Returns cost money because of the fee. Returns cost money because of", "repeats itself"),
+    ("Customers say the app crashed at payment and emptied the basket because of", "cut off"),
+])
+def test_a_degenerate_answer_falls_back_to_quotes(ws_settings, store, units, saved_map, text, reason):
+    """A looping or cut-off sentence is valid JSON with valid citations; it must still not be shown."""
+    loop = {"ChatAnswer": lambda m: {"insufficient_evidence": False, "sentences": [{"text": text, "citations": [1]}]}}
+    answer = engine(ws_settings, store, loop)[0].ask(ANSWERABLE)
+    assert answer.origin == "extractive" and not answer.refused
+    assert text not in answer.render() and reason in answer.fallback_reason
     assert_verbatim(answer.citations, units)
 
 
@@ -186,3 +208,25 @@ def test_scope_value_must_follow_the_cue():
     known = {"m.channel": ["app", "web"]}
     assert scope_from_question("What do customers say about the app for returns?", known) == {}
     assert scope_from_question("What do customers say about returns, only app users?", known) == {"m.channel": "app"}
+
+
+def test_a_self_contained_question_is_not_glued_to_the_previous_one(ws_settings, store, saved_map):
+    """One-shot `journey ask` calls share the session 'cli': a new question must not carry the last one."""
+    chat_engine, _ = engine(ws_settings, store)
+    chat_engine.ask("How do customers feel about the in-store espresso bar?")
+    question = "why do people complain about the £2.50 return fee?"
+    assert chat_engine.ask(question).standalone_query == question
+    assert chat_engine.ask("why?").standalone_query == f"{question} why?"
+    chat_engine.ask(OFF_TOPIC)
+    assert chat_engine.ask("and what about it?").standalone_query == "and what about it?"
+
+
+def test_ask_where_persona_keeps_to_its_respondents(ws_settings, store, units, saved_map):
+    persona = saved_map.personas[0]
+    chat_engine, _ = engine(ws_settings, store)
+    answer = chat_engine.ask("What do customers say about delivery?", where={"persona": persona.name})
+    assert answer.scope == {"persona": persona.name}
+    for c in answer.citations + answer.closest:
+        assert units[c.unit_id].respondent in persona.respondents
+    with pytest.raises(JourneyError, match="unknown filter key 'segmnt'"):
+        chat_engine.ask("What do customers say about delivery?", where={"segmnt": "new"})

@@ -36,3 +36,23 @@ def test_pass_rule():
     assert gate.passes(hits_with_top(gate.UNKNOWN_TERMS_BELOW + 0.01), ["cashmere"], 0.9)
     assert not gate.passes(hits_with_top(gate.REFUSE_BELOW - 0.01))
     assert not gate.passes([])
+
+
+def test_feeling_words_are_never_unknown_terms():
+    """The asker's feeling words ask for an attitude; the feedback need not use them (survey-only corpora don't)."""
+    vocabulary = gate.vocabulary_prefixes(["The returns fee of £2.50 is a joke.", "Returns took ages, the portal kept crashing."])
+    for question in ("what do customers dislike about the returns fee?", "what irritates people about the returns fee?",
+                     "what frustrates people about returns?", "Which complaints do people have about returns?",
+                     "what did they hate, love or worry about with returns?", "were people annoyed by the returns fee?"):
+        assert gate.unknown_terms(question, vocabulary) == [], question
+    # a topic the corpus never mentions stays unknown next to a feeling word; "hats" is not an inflection of "hate"
+    assert gate.unknown_terms("what do customers dislike about the cashmere hats?", vocabulary) == ["cashmere", "hats"]
+
+
+def test_feeling_word_inflections():
+    from assistant.chat.stance import is_feeling_word
+
+    for word in ("dislikes", "disliked", "frustration", "frustrating", "complaints", "annoyance", "worried", "upsetting", "struggling"):
+        assert is_feeling_word(word), word
+    for word in ("hats", "returns", "refund", "careers", "delivery", "station"):
+        assert not is_feeling_word(word), word

@@ -83,3 +83,31 @@ def test_chat_answers_refuses_edits_and_undoes(ws_settings, saved_map, fake_mode
     # the conversation is kept in the session's history
     history = (ws_settings.home / "chats").glob("repl-test*")
     assert any(ANSWERABLE in p.read_text() for p in history)
+
+
+def test_chat_warns_when_the_model_fails_and_quotes_instead(ws_settings, saved_map, monkeypatch):
+    from tests.draft.draft_helpers import auth_error
+
+    handle, _ = schema_handle({"ChatAnswer": lambda messages: auth_error()})
+    monkeypatch.setattr("assistant.llm.providers.model_handle", lambda settings: handle)
+    result = CliRunner().invoke(app, ["chat", "--session", "repl-fail", "--workspace", str(ws_settings.home)],
+                                input=ANSWERABLE + "\n/quit\n", catch_exceptions=False)
+    answer = " ".join(result.stdout.split("you>")[1].split())
+    assert result.exit_code == 0 and answer.startswith("\u201c"), answer  # the customers' quotes
+    assert "warning: the model call failed (" in answer and "AuthenticationError" in answer
+    assert "the answer quotes the feedback instead (origin: extractive)" in answer
+
+
+def test_ask_warns_on_stderr_when_the_model_fails(ws_settings, saved_map, monkeypatch):
+    from tests.draft.draft_helpers import auth_error
+
+    handle, _ = schema_handle({"ChatAnswer": lambda messages: auth_error()})
+    monkeypatch.setattr("assistant.llm.providers.model_handle", lambda settings: handle)
+    for extra in ([], ["--json"]):
+        result = CliRunner().invoke(app, ["ask", ANSWERABLE, "--session", "ask-fail", "--workspace", str(ws_settings.home), *extra],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0
+        warning = [line for line in result.stderr.splitlines() if line.startswith("warning: the model call failed")]
+        assert len(warning) == 1 and warning[0].endswith("the answer quotes the feedback instead (origin: extractive)")
+        assert "warning" not in result.stdout
+    assert json.loads(result.stdout)["fallback_reason"].startswith("the model call failed")

@@ -101,9 +101,12 @@ def test_stats_lists_sources_and_columns_as_tables_capped_at_a_page(runner, ws_s
 def test_search_prints_a_table(runner, ws_settings):
     result = run(runner, "search", "the app crashed at payment", "-k", 3, "--workspace", ws_settings.home)
     assert result.exit_code == 0, result.output
-    assert "score" in result.stdout and "threadline_survey_2026" in result.stdout
+    assert "score" in result.stdout and " id " in result.stdout and "u_" in result.stdout
+    # long source names fold over lines in a narrow table; --json has them whole
+    as_json = run(runner, "search", "the app crashed at payment", "-k", 3, "--json", "--workspace", ws_settings.home)
+    assert any("threadline_survey_2026" in h["metadata"]["source"] for h in json.loads(as_json.stdout))
     filtered = run(runner, "search", "payment", "--where", "source=nothing.csv", "--workspace", ws_settings.home)
-    assert filtered.exit_code == 1
+    assert filtered.exit_code == 1 and "no results" in filtered.stderr
 
 
 def test_schema_is_json(runner):
@@ -178,3 +181,35 @@ def test_commands_that_read_do_not_create_a_missing_workspace(runner, tmp_path, 
     result = run(runner, *command, "--workspace", missing)
     assert result.exit_code == 1, result.output
     assert f"no workspace at {missing}" in " ".join(result.stderr.split()) and not missing.exists()
+
+
+def test_search_shows_unit_ids_and_filters_by_persona(runner, ws_settings, saved_map):
+    persona = saved_map.personas[0]
+    for value in (persona.id, persona.name):
+        result = run(runner, "search", "refund", "--where", f"persona={value}", "--json", "--workspace", ws_settings.home)
+        assert result.exit_code == 0, result.output
+        hits = json.loads(result.stdout)
+        assert hits and all(h["metadata"]["respondent"] in persona.respondents for h in hits)
+    units = api_units(ws_settings)
+    assert all(h["unit_id"] in units for h in hits)
+    table = run(runner, "search", "refund", "-k", 2, "--workspace", ws_settings.home)
+    assert hits[0]["unit_id"] in run(runner, "search", "refund", "--where", f"persona={persona.id}", "--workspace", ws_settings.home).stdout
+    assert " id " in table.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["x", "--where", "foo=bar"], "unknown filter key 'foo'"),
+    (["x", "--where", "persona=nobody"], "no persona 'nobody'"),
+    ([""], "query is empty"),
+    (["refund", "-k", "0"], "must be 1 or more"),
+])
+def test_search_requests_that_cannot_match_explain_why(runner, ws_settings, saved_map, args, message):
+    result = run(runner, "search", *args, "--workspace", ws_settings.home)
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+
+
+def api_units(settings):
+    from assistant import api
+
+    return api.units_by_id(settings)
