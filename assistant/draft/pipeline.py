@@ -22,6 +22,7 @@ from assistant.models import JourneyMap, ModelInfo, corpus_fingerprint
 from assistant.workspace import RunLog
 
 Progress = Callable[[str, float], None]
+NO_FEEDBACK = "no feedback in scope to draft from; ingest files with `journey ingest PATH` (or loosen --where)"
 PHASES = ("load", "stages", "sentiment", "themes", "personas", "synthesis", "assemble")
 
 
@@ -67,7 +68,7 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
         units = {u.id: u for u in all_units}
         evidence_rows = [row for row, u in enumerate(all_units) if u.is_evidence]
         if not evidence_rows:
-            raise JourneyError("no feedback in scope to draft from; ingest files with `journey ingest PATH` (or loosen --where)")
+            raise JourneyError(NO_FEEDBACK)
         evidence_units = [all_units[row] for row in evidence_rows]
         ids = [u.id for u in evidence_units]
         vectors = all_vectors[evidence_rows]
