@@ -108,7 +108,7 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
     with clock.phase("synthesis"):
         synth = Synthesizer(units=units, settings=settings, handle=_model_handle(settings, handle), run_log=run_log,
                             embedder=store.embedder, banned=tuple(s.name for s in stage_set.stages),
-                            cache=LLMCache.for_settings(settings, run_log, read=not full))
+                            cache=LLMCache.for_settings(settings, run_log, read=not full), lanes=_lane_check(evidence_units, valence_of))
         built_stages = assemble.build_stages(stage_set, themes, stage_of, valence_of, emotion_of, synth, units,
                                              concurrency=_concurrency(settings, synth.handle))
         built_personas = assemble.build_personas(segments, stage_set, stage_of, valence_of, emotion_of, synth, units, dict(zip(ids, vectors)))
@@ -164,6 +164,14 @@ def _sentiment(units: list, vectors, rows: list[int]) -> tuple[dict[str, float],
     valences = sentiment.valence(texts, vectors[rows])
     labels = [label for label, _ in emotion.emotions(vectors[rows], texts)]
     return dict(zip(ids, map(float, valences))), dict(zip(ids, labels))
+
+
+def _lane_check(units: list, valence_of: dict[str, float]):
+    """The lane check of this draft: quotes scored like units, and a quote that is a whole unit keeps its unit's valence."""
+    from assistant.analysis import sentiment
+    from assistant.draft.lanes import LaneCheck
+
+    return LaneCheck(sentiment.valence, known={u.text: valence_of[u.id] for u in units if u.id in valence_of})
 
 
 def _model_handle(settings, handle: Any):
