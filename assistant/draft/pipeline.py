@@ -171,7 +171,8 @@ def _lane_check(units: list, valence_of: dict[str, float]):
     from assistant.analysis import sentiment
     from assistant.draft.lanes import LaneCheck
 
-    return LaneCheck(sentiment.valence, known={u.text: valence_of[u.id] for u in units if u.id in valence_of})
+    return LaneCheck(sentiment.valence, known={u.text: valence_of[u.id] for u in units if u.id in valence_of},
+                     lexical=sentiment.vader_valence)
 
 
 def _model_handle(settings, handle: Any):

@@ -86,3 +86,15 @@ def test_persona_quotes_and_goals_fit_their_lanes():
     assert [c.evidence[0].unit_id for c in lanes["frustrations"]] == [broke.id]
     assert [c.evidence[0].unit_id for c in lanes["motivations"]] == [kind.id]
     assert origin == "extractive"
+
+
+def test_a_positive_quote_with_no_sentiment_word_must_lean_further():
+    lexical = {"Sizes run small, I had to return the jeans.": 0.0, "Exactly as pictured, lovely.": 0.6,
+               "Refund arrived quickly after I returned the jeans.": 0.0, "The zipper broke on day one.": 0.0}
+    valence = {**VALENCE, "Sizes run small, I had to return the jeans.": 0.103, "Exactly as pictured, lovely.": 0.15,
+               "Refund arrived quickly after I returned the jeans.": 0.38}
+    lanes = LaneCheck(lambda texts: [valence[t] for t in texts], lexical=lambda texts: [lexical[t] for t in texts])
+    assert not lanes.leans("delights", "Sizes run small, I had to return the jeans.")  # only the head reads it as praise
+    assert lanes.leans("delights", "Exactly as pictured, lovely.")  # a sentiment word backs a mild score
+    assert lanes.leans("delights", "Refund arrived quickly after I returned the jeans.")  # the head alone, clearly
+    assert lanes.leans("pain_points", "The zipper broke on day one.")  # negative lanes keep the plain bar
