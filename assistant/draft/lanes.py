@@ -11,11 +11,12 @@ without evidence is dropped with it.
 
 The valence head reads some factual complaints as mildly positive ("Sizes run small, I had to return the
 jeans." scores +0.10 with no sentiment word for VADER to weigh). So a delight or motivation quote in which
-VADER finds no sentiment word must clear twice the delight bar. On the sample corpus's draft this took
-26 claims out of the positive lanes, about 18 of them complaints, requests or neutral facts ("Jacket
-arrived with a small mark on it.", "Buttons could be bigger") and about 8 real delights ("Exactly as
-pictured."). Negative lanes keep the plain bar: there the same rule dropped real complaints ("Order never
-went through.").
+VADER finds no sentiment word must clear twice the delight bar. On the sample corpus's draft this left 12
+of 244 delights without a quote: 7 were requests, complaints or neutral facts ("make sizes consistent
+across your own ranges", "Decent, but the sizes are inconsistent.", an interview's header line) and 5 real
+delights ("Exactly as pictured.", "Cracking shirt for the money."), a price paid for keeping the head's
+misreadings out. Negative lanes keep the plain bar: there the same rule dropped real complaints ("Order
+never went through.").
 """
 
 from __future__ import annotations
