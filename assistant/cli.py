@@ -268,13 +268,18 @@ def draft(
 
         from assistant import api
         from assistant.draft import cost
+        from assistant.draft.pipeline import NO_FEEDBACK
         from assistant.llm.providers import model_handle
         from assistant.stagesets.loader import load_stage_set
 
         settings = _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider)
         count = None if personas == "auto" else _positive_int(personas, "--personas")
+        scope = _parse_where(where)
+        units, respondents = api.open_store(settings).evidence_counts(scope)
+        if not units:  # before the estimate: an empty scope costs nothing and drafts nothing
+            raise JourneyError(NO_FEEDBACK)
         handle = model_handle(settings)
-        plan = cost.estimate(len(load_stage_set(stages).stages), handle)
+        plan = cost.estimate(len(load_stage_set(stages).stages), handle, units=units, respondents=respondents)
         err.print(f"provider {handle.provider} · model {handle.model} · up to {plan['calls']} LLM calls, "
                   f"~{plan['input_tokens'] + plan['output_tokens']:,} tokens, est. ${plan['usd']:.4f}", highlight=False)
         if plan["usd"] > settings.cost_confirm_usd and not yes:
@@ -283,7 +288,7 @@ def draft(
                 return 1
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
             task = bar.add_task("draft", total=1.0)
-            journey_map = api.draft(settings, stages=stages, personas=count, where=_parse_where(where), title=title, full=full,
+            journey_map = api.draft(settings, stages=stages, personas=count, where=scope, title=title, full=full,
                                     progress=lambda phase, done: bar.update(task, description=phase, completed=done))
         timings = " · ".join(f"{k} {v:.1f}s" for k, v in journey_map.timings.items())
         claims = len(journey_map.all_claims())

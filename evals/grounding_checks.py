@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.grounding import locate_quote
+from assistant.grounding import (Vocabulary, locate_quote, mention_problem, named_entities_in, numbers_in,  # noqa: F401  (re-exported)
+                                 support_text)
 from assistant.models import corpus_fingerprint
 from evals.core import EvalResult, FailingItem
 from evals.grounding import GroundingContext
@@ -137,35 +138,12 @@ class PrevalenceConsistency:
                                   reason=f"{n - len(items)}/{n} prevalence counts match their units")
 
 
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"'“(]*$")
-_ALWAYS_CAPITALISED = frozenset({"I", "I'm", "I've", "I'd", "I'll"})
-
-
-def _norm_number(token: str) -> str:
-    return token.replace(",", "").rstrip(".")
-
-
-def numbers_in(text: str) -> set[str]:
-    """Numbers written with digits, normalised (1,200 -> 1200)."""
-    return {_norm_number(m.group()) for m in _NUMBER.finditer(text)}
-
-
-def named_entities_in(text: str) -> set[str]:
-    """Capitalised words that do not start a sentence (a cheap stand-in for named entities)."""
-    found = set()
-    for match in _CAPITALISED.finditer(text):
-        if match.group() in _ALWAYS_CAPITALISED or _SENTENCE_START.search(text[: match.start()]):
-            continue
-        found.add(match.group())
-    return found
-
-
 class UnsupportedNumbers:
-    """unsupported_numbers: share of claims whose digits and capitalised names all appear in their evidence.
+    """unsupported_numbers: share of claims whose numbers (with their units) and names all appear in their evidence.
 
-    A number may also equal the claim's own prevalence counts (a claim may say '3 respondents').
+    Names are words capitalised mid-sentence, with an inner capital ("PayPal") or unknown to common English and
+    to the corpus ("paypal"); see assistant.grounding. A number may also equal the claim's own prevalence counts
+    (a claim may say '3 respondents'). The draft runs the same check on the text its model writes.
     """
 
     name = "unsupported_numbers"
@@ -174,31 +152,16 @@ class UnsupportedNumbers:
     def evaluate(self, ctx: GroundingContext) -> EvalResult:
         items = []
         owners = [*ctx.claims, *ctx.opportunities]
+        vocabulary = Vocabulary(u.text for u in ctx.units.values())
         for loc, owner in owners:
-            support = self._support_text(ctx, owner)
-            allowed = numbers_in(support)
             prevalence = getattr(owner, "prevalence", None)
-            if prevalence is not None:
-                allowed |= {str(prevalence.units), str(prevalence.respondents)}
-            bad_numbers = sorted(numbers_in(owner.text) - allowed)
-            lowered = support.lower()
-            bad_names = sorted(e for e in named_entities_in(owner.text) if not re.search(rf"\b{re.escape(e.lower())}\b", lowered))
-            if bad_numbers or bad_names:
-                parts = ([f"numbers {bad_numbers}"] if bad_numbers else []) + ([f"names {bad_names}"] if bad_names else [])
-                items.append(FailingItem(location=f"{loc}.text", reason=f"{' and '.join(parts)} appear in none of its evidence (possible hallucination)"))
+            allowed = [str(prevalence.units), str(prevalence.respondents)] if prevalence is not None else []
+            problem = mention_problem(owner.text, support_text(owner, ctx.units), vocabulary, allowed)
+            if problem:
+                items.append(FailingItem(location=f"{loc}.text", reason=problem))
         n = len(owners)
         return EvalResult.measure(self.name, _share(n - len(items), n), self.threshold, n=n, items=items,
                                   reason=f"{len(items)} of {n} claims mention numbers or names absent from their evidence")
-
-    @staticmethod
-    def _support_text(ctx: GroundingContext, owner) -> str:
-        unit_ids = set(getattr(owner, "unit_ids", [])) | {e.unit_id for e in owner.evidence}
-        parts = [e.quote for e in owner.evidence]
-        for unit_id in unit_ids:
-            unit = ctx.units.get(unit_id)
-            if unit is not None:
-                parts += [unit.text, unit.respondent or "", unit.source]
-        return "\n".join(parts)
 
 
 class CorpusCoverage:

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import EmbedderMismatchError, StoreError
-from assistant.models import FeedbackUnit
+from assistant.models import NON_EVIDENCE_ROLES, FeedbackUnit
 from vectorstore.base import Embedder, Hit, SourceRecord, SourceUpdate
 from vectorstore.bm25 import CorpusIndex, IndexCache, Records
 from vectorstore.filters import normalise_where
@@ -27,6 +27,7 @@ from vectorstore.knn import NeighbourQuery, chroma_neighbours
 from vectorstore.records import (
     META_PREFIX,
     SPAN_KEY,
+    UNIT_JSON,
     check_label_key,
     is_unit_key,
     public_metadata,
@@ -403,6 +404,23 @@ class FeedbackStore:
         """Every unit (matching `where`), ordered by source and position in the source."""
         records = self._records_where(where, documents=True)
         return sorted((unit_from_record(i, document, meta) for i, (meta, document) in records.items()), key=_reading_order)
+
+    def evidence_counts(self, where: Mapping[str, Any] | None = None) -> tuple[int, int]:
+        """(evidence units, distinct respondents) matching `where`, read from metadata only (no texts or vectors).
+
+        Interviewer and agent turns are not evidence; a unit without a respondent counts as its own, as a draft counts it.
+        """
+        units, respondents = 0, set()
+        for unit_id, (meta, _) in self._records_where(where).items():
+            if UNIT_JSON in meta:  # written before the flat keys were lossless
+                unit = FeedbackUnit.model_validate_json(meta[UNIT_JSON])
+                role, respondent = unit.speaker_role, unit.respondent
+            else:
+                role, respondent = meta.get("speaker_role", "respondent"), meta.get("respondent")
+            if role not in NON_EVIDENCE_ROLES:
+                units += 1
+                respondents.add(respondent or unit_id)
+        return units, len(respondents)
 
     def units_with_vectors(self, where: Mapping[str, Any] | None = None) -> tuple[list[FeedbackUnit], np.ndarray]:
         """`all_units(where)` and their stored vectors (row i is unit i's), read in one paged pass."""

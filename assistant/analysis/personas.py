@@ -55,7 +55,9 @@ def categorical_keys(units: Sequence[FeedbackUnit]) -> list[str]:
     values: dict[str, set] = defaultdict(set)
     for unit in units:
         for key, value in unit.metadata.items():
-            if isinstance(value, str) and value != "":
+            if unit.respondent is not None and value == unit.respondent:
+                values[key].add(None)  # the respondent id column again: one value per person describes no group
+            elif isinstance(value, str) and value != "":
                 # a question or a phrase describes the record, not the person (e.g. a survey's question column)
                 values[key].add(None if value.endswith("?") or len(value.split()) > 4 else value)
             elif value is not None:

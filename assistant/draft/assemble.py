@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.draft.evidence import quote_unit
 from assistant.draft.synthesis import Synthesizer, ThemeInput
+from assistant.draft.tidy import folded
 from assistant.models import AttributeCount, EmotionSummary, FeedbackUnit, Persona, Stage, StageSet
 
 # Largest themes per stage lane that get model-written labels; the long tail keeps extractive ones.
@@ -136,6 +137,7 @@ def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, val
 
     overall = _overall_counts(segments)
     keywords = _lazy_segment_keywords(segments, units)
+    respondent_ids = {folded(u.respondent) for u in units.values() if u.respondent}
     personas = []
     for k, segment in enumerate(segments, 1):
         persona_id = f"persona-{k}"
@@ -146,7 +148,10 @@ def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, val
         by_valence = sorted(seg_ids, key=lambda i: valence_of.get(i, 0.0))
         negative = [i for i in by_valence[:4] if valence_of.get(i, 0.0) <= NEGATIVE_BELOW]
         positive = [i for i in by_valence[::-1][:4] if valence_of.get(i, 0.0) >= POSITIVE_ABOVE]
-        name, summary, lanes, origin = synth.persona_profile(persona_id, described, reps, negative, positive, valence_of)
+        name, summary, lanes, origin = synth.persona_profile(persona_id, described, reps, negative, positive)
+        if name and folded(name) in respondent_ids:
+            synth._reject("persona_profile", name, "is a respondent id, not a persona name")
+            name = ""
         stage_emotions = {}
         for definition in stage_set.stages:
             in_stage = [i for i in seg_ids if stage_of.get(i) == definition.name]
@@ -154,11 +159,16 @@ def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, val
                 stage_emotions[definition.name] = emotion_summary(in_stage, valence_of, emotion_of, units, top=1)
         personas.append(Persona(
             id=persona_id, name=name or _fallback_name(attributes, overall, len(segment.respondents), k, lambda: keywords()[k - 1]), summary=summary or f"{len(segment.respondents)} respondents; {described}.",
-            share=round(float(segment.share), 4), respondents=list(segment.respondents), attributes=attributes,
+            share=round(float(segment.share), 4), respondents=_respondents(seg_ids, units), attributes=attributes,
             goals=lanes["goals"], frustrations=lanes["frustrations"], motivations=lanes["motivations"], behaviours=lanes["behaviours"],
             representative_quotes=[quote_unit(units[i]) for i in reps[:3] if i in units],
             stage_emotions=stage_emotions, origin=origin))
     return personas
+
+
+def _respondents(unit_ids: Sequence[str], units: dict[str, FeedbackUnit]) -> list[str]:
+    """The respondent ids behind these units; a unit without one is counted as its own respondent but is not listed."""
+    return sorted({units[i].respondent for i in unit_ids if units[i].respondent})
 
 
 def _attribute_text(attributes: list[AttributeCount]) -> str:

@@ -26,12 +26,23 @@ PRICES_SOURCE = "openai.com/api/pricing (2025 list prices, not re-checked 2026-1
 PUBLISHED_PRICES = OPENAI_PRICES  # one table: the provider layer uses it for pre-run estimates too
 
 
-def planned_calls(n_stages: int) -> int:
-    """Upper bound on chain calls: per stage, theme labels (a capable model labels each lane in one request and writes
-    the opportunities with them; a small one labels LLM_THEMES_PER_LANE["small"] theme per lane and asks for
-    opportunities apart), stage details (sent for a capable model only); plus personas."""
-    per_stage = 2 * LLM_THEMES_PER_LANE["small"] + 1 + OPPORTUNITY_PAIN_POINTS
-    return n_stages * per_stage + MAX_PERSONAS
+def planned_calls(n_stages: int, units: int | None = None, respondents: int | None = None, capable: bool = True) -> int:
+    """Upper bound on chain calls for a corpus of `units` evidence units from `respondents` people (None: no bound).
+
+    Per stage: theme labels (a capable model labels each lane in one request and writes the opportunities with
+    them; a small one labels LLM_THEMES_PER_LANE["small"] theme per lane), stage details (capable models only)
+    and up to OPPORTUNITY_PAIN_POINTS opportunity requests; plus one request per persona. Every request quotes
+    at least one unit, so a corpus of 3 units cannot cost 46 calls: a stage, a theme or a persona needs a unit
+    (a persona a respondent), and an opportunity a pain point that two respondents share.
+    """
+    unbounded = 10**9
+    units = unbounded if units is None else max(units, 0)
+    respondents = units if respondents is None else max(respondents, 0)
+    stages = min(n_stages, units)
+    labels = min(2 * stages * (1 if capable else LLM_THEMES_PER_LANE["small"]), units)
+    details = stages if capable else 0
+    opportunities = min(stages * OPPORTUNITY_PAIN_POINTS, units // 2)
+    return labels + details + opportunities + min(MAX_PERSONAS, respondents)
 
 
 def per_call_tokens(measured: Mapping[str, int] | None) -> tuple[float, float]:
@@ -42,9 +53,11 @@ def per_call_tokens(measured: Mapping[str, int] | None) -> tuple[float, float]:
     return measured.get("input_tokens", 0) / calls, measured.get("output_tokens", 0) / calls
 
 
-def estimate(n_stages: int, handle, measured: Mapping[str, int] | None = None) -> dict[str, float]:
-    """Planned calls, tokens and US$ for a draft; `measured` (a draft's usage) sets the tokens per call."""
-    calls = planned_calls(n_stages)
+def estimate(n_stages: int, handle, measured: Mapping[str, int] | None = None, units: int | None = None,
+             respondents: int | None = None) -> dict[str, float]:
+    """Planned calls, tokens and US$ for a draft of `units` evidence units from `respondents` people (None: any
+    corpus); `measured` (a draft's usage) sets the tokens per call."""
+    calls = planned_calls(n_stages, units, respondents, capable=bool(getattr(handle, "capable", True)))
     per_in, per_out = per_call_tokens(measured)
     tokens_in, tokens_out = round(calls * per_in), round(calls * per_out)
     usd = (tokens_in * handle.price_in_per_m + tokens_out * handle.price_out_per_m) / 1_000_000

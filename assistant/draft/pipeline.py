@@ -22,6 +22,7 @@ from assistant.models import JourneyMap, ModelInfo, corpus_fingerprint
 from assistant.workspace import RunLog
 
 Progress = Callable[[str, float], None]
+NO_FEEDBACK = "no feedback in scope to draft from; ingest files with `journey ingest PATH` (or loosen --where)"
 PHASES = ("load", "stages", "sentiment", "themes", "personas", "synthesis", "assemble")
 
 
@@ -67,7 +68,7 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
         units = {u.id: u for u in all_units}
         evidence_rows = [row for row, u in enumerate(all_units) if u.is_evidence]
         if not evidence_rows:
-            raise JourneyError("no feedback in scope to draft from; ingest files with `journey ingest PATH` (or loosen --where)")
+            raise JourneyError(NO_FEEDBACK)
         evidence_units = [all_units[row] for row in evidence_rows]
         ids = [u.id for u in evidence_units]
         vectors = all_vectors[evidence_rows]
@@ -107,7 +108,7 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
     with clock.phase("synthesis"):
         synth = Synthesizer(units=units, settings=settings, handle=_model_handle(settings, handle), run_log=run_log,
                             embedder=store.embedder, banned=tuple(s.name for s in stage_set.stages),
-                            cache=LLMCache.for_settings(settings, run_log, read=not full))
+                            cache=LLMCache.for_settings(settings, run_log, read=not full), lanes=_lane_check(evidence_units, valence_of))
         built_stages = assemble.build_stages(stage_set, themes, stage_of, valence_of, emotion_of, synth, units,
                                              concurrency=_concurrency(settings, synth.handle))
         built_personas = assemble.build_personas(segments, stage_set, stage_of, valence_of, emotion_of, synth, units, dict(zip(ids, vectors)))
@@ -163,6 +164,15 @@ def _sentiment(units: list, vectors, rows: list[int]) -> tuple[dict[str, float],
     valences = sentiment.valence(texts, vectors[rows])
     labels = [label for label, _ in emotion.emotions(vectors[rows], texts)]
     return dict(zip(ids, map(float, valences))), dict(zip(ids, labels))
+
+
+def _lane_check(units: list, valence_of: dict[str, float]):
+    """The lane check of this draft: quotes scored like units, and a quote that is a whole unit keeps its unit's valence."""
+    from assistant.analysis import sentiment
+    from assistant.draft.lanes import LaneCheck
+
+    return LaneCheck(sentiment.valence, known={u.text: valence_of[u.id] for u in units if u.id in valence_of},
+                     lexical=sentiment.vader_valence)
 
 
 def _model_handle(settings, handle: Any):

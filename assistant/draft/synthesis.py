@@ -13,23 +13,24 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any, Sequence
 
 import numpy as np
 
 from assistant.analysis.touchpoints import find_touchpoints, units_texts
 from assistant.draft.evidence import best_sentence, make_claim, sentences
 from assistant.draft.fit import MIN_FIT, MIN_SUMMARY_FIT, fits
+from assistant.draft.lanes import is_goal_like
 from assistant.draft.tidy import (MIN_SUPPORTED, archetype_name, field_limit, folded, is_phrase, speaks_as_customer, supported_share,
                                   tidy_prose, unsupported_numbers)
 from assistant.errors import LLMCallError, StructuredOutputError
+from assistant.grounding import Vocabulary, mention_problem, support_text, unsupported_names
 from assistant.llm.outputs import OpportunityStatements, PersonaProfile, StageDetails, ThemeLabel, ThemeLabels
 from assistant.llm.prompts import Source, render_sources
 from assistant.models import Claim, Evidence, FeedbackUnit, Opportunity
 
 MAX_SOURCES = 6
-LANE_SIGN = {"frustrations": -1, "motivations": 1}  # persona lanes whose quote must carry this sentiment
-GOAL_CUE = re.compile(r"\b(I|we) (just )?(want(ed)?|need(ed)?|hope[ds]?|wish(ed)?|(was|am|were) (trying|looking) to|expect(ed)?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,11 @@ class Synthesizer:
     embedder: Any = None  # for the fit check of model-written labels (None skips it)
     banned: tuple[str, ...] = ()  # labels that say nothing, e.g. the stage names themselves
     cache: Any = None  # assistant.draft.cache.LLMCache: answers whose inputs are unchanged cost no model call
+    lanes: Any = None  # assistant.draft.lanes.LaneCheck: what a lane's quotes must show (None: no sentiment or goal check)
     usage: Counter = field(default_factory=Counter)
     fallbacks: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # stages are synthesised concurrently
+    _vocabulary: Vocabulary | None = field(default=None, repr=False)
 
     def chain(self, name: str, variables: dict[str, Any], output_model: type, sources: list[Source]):
         """(parsed, evidence by output path), or None when the chain gave up."""
@@ -104,6 +107,42 @@ class Synthesizer:
             self._reject(chain, text, "does not fit its quotes")
         return ok
 
+    def vocabulary(self) -> Vocabulary:
+        """Ordinary words of this corpus (see assistant.grounding), built on first use."""
+        with self._lock:
+            if self._vocabulary is None:
+                self._vocabulary = Vocabulary(u.text for u in self.units.values())
+            return self._vocabulary
+
+    def _says_only_its_evidence(self, chain: str, text: str, owner: Any, allowed: Sequence[str] = ()) -> bool:
+        """False, logged, when a model-written text names something or states a number that `owner`'s quotes and
+        units do not: the check `journey eval` scores as unsupported_numbers."""
+        problem = mention_problem(text, support_text(owner, self.units), self.vocabulary(), allowed)
+        if problem:
+            self._reject(chain, text, problem)
+        return problem is None
+
+    def _grounded(self, chain: str, claim: Claim | None) -> Claim | None:
+        """The claim when its text mentions only what its evidence does (see _says_only_its_evidence), else None."""
+        if claim is None:
+            return None
+        counts = (str(claim.prevalence.units), str(claim.prevalence.respondents))
+        return claim if self._says_only_its_evidence(chain, claim.text, claim, counts) else None
+
+    def _in_lane(self, lane: str, claim: Claim | None) -> Claim | None:
+        """The claim with only the quotes that fit its lane (see lanes.py); None, logged, when none does."""
+        if claim is None or self.lanes is None:
+            return claim
+        checked = self.lanes.claim(lane, claim)
+        if checked is None:
+            reason = "cites no want, need or intent" if lane == "goals" else f"cites no quote whose sentiment matches {lane}"
+            self._reject(lane, claim.text, reason)
+        return checked
+
+    def _lane_sentence(self, lane: str, text: str, keywords: Sequence[str] = ()) -> str:
+        """The sentence of a unit to quote in `lane` (with no lane check: the one naming most keywords)."""
+        return self.lanes.sentence(lane, text, keywords) if self.lanes is not None else best_sentence(text, keywords)
+
     def _reject(self, chain: str, text: str, reason: str) -> None:
         with self._lock:
             self.fallbacks.append(f"{chain}: label {text[:60]!r} {reason}")
@@ -121,18 +160,19 @@ class Synthesizer:
         batch=True labels them in one request (a capable model), else one request per theme.
         """
         kind = "pain point" if polarity == "pain_points" else "delight"
-        sources = {t.claim_id: self._theme_sources(t) for t in themes}
+        sources = {t.claim_id: self._theme_sources(t, polarity) for t in themes}
         labelled = [t for t in themes if t.use_llm]
         if batch and labelled:
             answers = self._label_lane(stage, kind, labelled, sources)
         else:
             answers = {t.claim_id: self.chain("theme_label", {"stage": stage, "polarity": kind, "evidence": render_sources(sources[t.claim_id])},
                                               ThemeLabel, sources[t.claim_id]) for t in labelled}
-        return [self._theme_claim(t, kind, sources[t.claim_id], answers.get(t.claim_id), total_respondents) for t in themes]
+        claims = [self._theme_claim(t, polarity, sources[t.claim_id], answers.get(t.claim_id), total_respondents) for t in themes]
+        return [(claim, opportunity) for claim, opportunity in claims if claim is not None]
 
-    def _theme_sources(self, theme: ThemeInput) -> list[Source]:
+    def _theme_sources(self, theme: ThemeInput, lane: str) -> list[Source]:
         reps = [self.units[i] for i in theme.representatives if i in self.units][:MAX_SOURCES] or [self.units[theme.members[0]]]
-        return [Source(unit_id=u.id, quote=best_sentence(u.text, theme.keywords)) for u in reps]
+        return [Source(unit_id=u.id, quote=self._lane_sentence(lane, u.text, theme.keywords)) for u in reps]
 
     def _label_lane(self, stage: str, kind: str, themes: Sequence[ThemeInput], sources: dict[str, list[Source]]) -> dict[str, Any]:
         """One theme_labels request for several themes; {claim_id: (label, evidence) or None} per theme."""
@@ -160,21 +200,33 @@ class Synthesizer:
             out[theme.claim_id] = (label, {path[len(prefix):]: ev for path, ev in evidence.items() if path.startswith(prefix)})
         return out
 
-    def _theme_claim(self, theme: ThemeInput, kind: str, sources: list[Source], answer, total_respondents: int) -> tuple[Claim, str | None]:
+    def _theme_claim(self, theme: ThemeInput, lane: str, sources: list[Source], answer,
+                     total_respondents: int) -> tuple[Claim | None, str | None]:
+        """The theme's claim (model-labelled, else extractive) and the opportunity written with its label;
+        (None, None) when none of its quotes fits the lane."""
         common = dict(units=self.units, keywords=theme.keywords, confidence=theme.confidence, total_respondents=total_respondents)
         if answer is not None and not answer[0].insufficient_evidence and len(answer[0].title.split()) >= 2 \
                 and self._fits(answer[0].title, [e.quote for e in answer[1].values()], "theme_label"):
             label, evidence = answer
             description = tidy_prose(label.description, field_limit(type(label), "description")) or None
-            claim = make_claim(theme.claim_id, label.title, "observed", theme.members, [], **common, origin="llm",
-                               evidence=_dedupe(list(evidence.values())), description=description)
-            quotes = [s.quote for s in sources] + [label.title]
-            written = getattr(label, "opportunity", "")  # lane requests write it with the label
-            fitting = kind == "pain point" and written and self._fits(written, quotes, "opportunity")
-            return claim, (written if fitting else None)
-        reps = [self.units[s.unit_id] for s in sources]
-        title = extractive_title(theme.keywords, reps[0])
-        return make_claim(theme.claim_id, title, "observed", theme.members, reps[:3], **common, origin="extractive"), None
+            claim = self._in_lane(lane, self._grounded("theme_label", make_claim(
+                theme.claim_id, label.title, "observed", theme.members, [], **common, origin="llm",
+                evidence=_dedupe(list(evidence.values())), description=description)))
+            if claim is not None and description and not self._says_only_its_evidence("theme_label", description, claim):
+                claim = claim.model_copy(update={"description": None})
+            if claim is not None:
+                quotes = [s.quote for s in sources] + [label.title]
+                written = getattr(label, "opportunity", "")  # lane requests write it with the label
+                fitting = lane == "pain_points" and written and self._fits(written, quotes, "opportunity")
+                return claim, (written if fitting else None)
+        fitting_sources = [s for s in sources if self.lanes is None or self.lanes.fits(lane, s.quote)]
+        if not fitting_sources:
+            self._reject(lane, theme.claim_id, f"no representative quote's sentiment matches {lane}")
+            return None, None
+        reps = [self.units[s.unit_id] for s in fitting_sources]
+        title = extractive_title(theme.keywords, reps[0], fitting_sources[0].quote)
+        return make_claim(theme.claim_id, title, "observed", theme.members, reps[:3], **common, origin="extractive",
+                          quotes={s.unit_id: s.quote for s in fitting_sources}), None
 
     # --- stages -------------------------------------------------------------------------
 
@@ -201,13 +253,12 @@ class Synthesizer:
                 goals or self._extractive_goals(unit_ids, prefix))
 
     def _points(self, points, evidence: dict[str, Evidence], lane: str, prefix: str, seen: set[str] | None = None,
-                valence: Mapping[str, float] | None = None, persona: bool = False) -> list[Claim]:
+                persona: bool = False) -> list[Claim]:
         """Claims for the model's points that cite a quote, are one short phrase, fit their quote and are not
-        already in `seen` (shared across a persona's lanes). With `valence`, a frustration must cite a negative
-        unit and a motivation a positive one; a persona's points describe the persona, so one in a customer's
-        first person ("I love this dress") is dropped unless it is a goal saying what they want."""
+        already in `seen` (shared across a persona's lanes); each quote must fit its lane (see lanes.py), so a
+        frustration cites a negative quote and a goal a want or need. A persona's points describe the persona,
+        so one in a customer's first person ("I love this dress") is dropped unless it is a goal saying what they want."""
         claims, seen = [], set() if seen is None else seen
-        sign = LANE_SIGN.get(lane) if valence is not None else None
         for index, point in enumerate(points):
             ev = evidence.get(f"{lane}[{index}].source")
             if ev is None or folded(point.text) in seen:
@@ -215,16 +266,15 @@ class Synthesizer:
             if not is_phrase(point.text):
                 self._reject(lane, point.text, "is not one short phrase")
                 continue
-            if persona and speaks_as_customer(point.text) and not (lane == "goals" and GOAL_CUE.search(point.text)):
+            if persona and speaks_as_customer(point.text) and not (lane == "goals" and is_goal_like(point.text)):
                 self._reject(lane, point.text, "speaks as a customer instead of about them")
                 continue
-            if sign is not None and sign * valence.get(ev.unit_id, 0.0) <= 0:
-                self._reject(lane, point.text, f"cites a quote whose sentiment does not match {lane}")
-                continue
-            if not self._fits(point.text, [ev.quote], lane):
+            claim = self._in_lane(lane, self._grounded(lane, make_claim(f"{prefix}-{len(claims) + 1}", point.text, "inferred",
+                                                                        [ev.unit_id], [], units=self.units, evidence=[ev])))
+            if claim is None or not self._fits(point.text, [ev.quote], lane):
                 continue
             seen.add(folded(point.text))
-            claims.append(make_claim(f"{prefix}-{len(claims) + 1}", point.text, "inferred", [ev.unit_id], [], units=self.units, evidence=[ev]))
+            claims.append(claim)
         return claims
 
     def _summary(self, text: str, quotes: Sequence[str]) -> str:
@@ -237,6 +287,8 @@ class Synthesizer:
                 self._reject("persona_profile", sentence, "speaks as a customer instead of about them")
             elif missing := unsupported_numbers(sentence, quotes):
                 self._reject("persona_profile", sentence, f"has numbers no quote has ({', '.join(missing)})")
+            elif names := unsupported_names(sentence, "\n".join(quotes), self.vocabulary()):
+                self._reject("persona_profile", sentence, f"names what no quote names ({', '.join(names)})")
             elif supported_share(sentence, quotes) < MIN_SUPPORTED:
                 self._reject("persona_profile", sentence, "says things its quotes do not")
             elif self._fits(sentence, quotes, "persona_profile", MIN_SUMMARY_FIT):
@@ -259,9 +311,10 @@ class Synthesizer:
         return claims
 
     def _extractive_goals(self, unit_ids: Sequence[str], prefix: str) -> list[Claim]:
+        """Up to two goals quoting a sentence in which a customer says what they want, need or mean to do."""
         claims = []
         for unit_id in unit_ids:
-            sentence = next((s for s in re.split(r"(?<=[.!?])\s+", self.units[unit_id].text) if GOAL_CUE.search(s)), None)
+            sentence = next((s for s in re.split(r"(?<=[.!?])\s+", self.units[unit_id].text) if is_goal_like(s)), None)
             if sentence and len(sentence) <= 200:
                 claims.append(make_claim(f"gl-{prefix}-{len(claims) + 1}", sentence, "observed", [unit_id], [self.units[unit_id]],
                                          units=self.units, quotes={unit_id: sentence}, origin="extractive"))
@@ -275,39 +328,52 @@ class Synthesizer:
         """'How might we ...' statements addressing one pain point, citing its quotes: the one written with its
         label (a lane request), else the opportunity chain's, else an extractive one naming the pain point."""
         sources = [Source(unit_id=e.unit_id, quote=e.quote) for e in pain_point.evidence[:MAX_SOURCES]]
+        evidence = pain_point.evidence[:2]
         if written:
-            texts, origin = [written], "llm"
+            kept = [written]
         else:
             answer = self.chain("opportunity", {"pain_point": pain_point.text, "evidence": render_sources(sources)}, OpportunityStatements, sources)
             quotes = [s.quote for s in sources] + [pain_point.text]
             kept = [t for t in dict.fromkeys(answer[0].statements) if self._fits(t, quotes, "opportunity")] if answer else []
-            texts, origin = (kept, "llm") if kept else ([f"How might we address \u201c{pain_point.text.rstrip('.!?')}\u201d?"], "extractive")
-        return [Opportunity(id=f"{opp_id}-{n}", text=text, addresses=[pain_point.id], evidence=pain_point.evidence[:2],
+        cited = SimpleNamespace(evidence=evidence)  # what the opportunity will quote, as `journey eval` reads it
+        kept = [t for t in kept if self._says_only_its_evidence("opportunity", t, cited)]
+        texts, origin = (kept, "llm") if kept else ([f"How might we address \u201c{pain_point.text.rstrip('.!?')}\u201d?"], "extractive")
+        return [Opportunity(id=f"{opp_id}-{n}", text=text, addresses=[pain_point.id], evidence=evidence,
                             impact_hint=impact, origin=origin) for n, text in enumerate(texts, 1)]
 
     # --- personas -----------------------------------------------------------------------
 
-    def _quoted_point(self, claim_id: str, unit_id: str, sign: int) -> Claim:
-        """A persona frustration (sign -1) or motivation (1) quoting the unit's sentence that says it."""
-        unit = self.units[unit_id]
-        sentence = telling_sentence(unit.text, sign)
-        return make_claim(claim_id, sentence, "observed", [unit_id], [unit], units=self.units, quotes={unit_id: sentence},
-                          origin="extractive")
+    def _quoted_points(self, lane: str, prefix: str, unit_ids: Sequence[str], n: int = 2) -> list[Claim]:
+        """Up to n persona frustrations or motivations, each quoting the sentence of one unit that says it,
+        skipping units none of whose sentences fits the lane."""
+        claims: list[Claim] = []
+        for unit_id in unit_ids:
+            unit = self.units[unit_id]
+            sentence = (self._lane_sentence(lane, unit.text) if self.lanes is not None
+                        else telling_sentence(unit.text, -1 if lane == "frustrations" else 1))
+            claim = self._in_lane(lane, make_claim(f"{prefix}-{len(claims) + 1}", sentence, "observed", [unit_id], [unit],
+                                                   units=self.units, quotes={unit_id: sentence}, origin="extractive"))
+            if claim is not None:
+                claims.append(claim)
+            if len(claims) == n:
+                break
+        return claims
 
     def persona_profile(self, persona_id: str, attributes: str, representatives: Sequence[str], negative: Sequence[str],
-                        positive: Sequence[str], valence: Mapping[str, float] | None = None) -> tuple[str, str, dict[str, list[Claim]], str]:
+                        positive: Sequence[str]) -> tuple[str, str, dict[str, list[Claim]], str]:
         """(name, summary, {goals, frustrations, motivations, behaviours}, origin) for a segment.
 
-        `negative` and `positive` are the segment's units to quote as frustrations and motivations when
-        the model's profile is not used; `valence` (unit id -> -1..1) checks the model's frustrations and
-        motivations. An empty name or summary lets the assembler write one from the segment's attributes."""
+        `negative` and `positive` are the segment's units to quote (two each, in order, those whose quote fits
+        the lane) as frustrations and motivations when the model's profile is not used. Every point, the model's
+        or quoted, passes the lane check. An empty name or summary lets the assembler write one from the
+        segment's attributes."""
         reps = [self.units[i] for i in representatives[:MAX_SOURCES] if i in self.units]
         sources = [Source(unit_id=u.id, quote=best_sentence(u.text)) for u in reps]
         quotes = [s.quote for s in sources]
         quoted = {
             "goals": self._extractive_goals(list(representatives), f"{persona_id}"),
-            "frustrations": [self._quoted_point(f"fr-{persona_id}-{n}", i, -1) for n, i in enumerate(negative[:2], 1)],
-            "motivations": [self._quoted_point(f"mo-{persona_id}-{n}", i, 1) for n, i in enumerate(positive[:2], 1)],
+            "frustrations": self._quoted_points("frustrations", f"fr-{persona_id}", negative),
+            "motivations": self._quoted_points("motivations", f"mo-{persona_id}", positive),
             "behaviours": [],
         }
         answer = self.chain("persona_profile", {"attributes": attributes, "evidence": render_sources(sources)}, PersonaProfile, sources) if reps else None
@@ -315,7 +381,7 @@ class Synthesizer:
                 and self._fits(answer[0].name, [answer[0].summary], "persona_profile", floor=-1.0):
             profile, evidence = answer
             seen: set[str] = set()  # one statement belongs in one lane
-            written = {lane: self._points(getattr(profile, lane), evidence, lane, f"{lane[:2]}-{persona_id}", seen, valence, persona=True)
+            written = {lane: self._points(getattr(profile, lane), evidence, lane, f"{lane[:2]}-{persona_id}", seen, persona=True)
                        for lane in quoted}
             summary = self._summary(profile.summary, quotes)
             # a name stands with a summary that does: without one it names what the quotes never showed
@@ -337,10 +403,11 @@ def telling_sentence(text: str, sign: int) -> str:
     return best_sentence(candidates[int(np.argmax(sign * vader_valence(candidates)))])
 
 
-def extractive_title(keywords: Sequence[str], unit: FeedbackUnit, max_words: int = 10) -> str:
-    """Fallback theme label: the representative sentence (clipped), which reads better than a keyword list."""
+def extractive_title(keywords: Sequence[str], unit: FeedbackUnit, sentence: str | None = None, max_words: int = 10) -> str:
+    """Fallback theme label: the representative sentence (`sentence`, else the one naming most keywords), clipped;
+    it reads better than a keyword list."""
     # a text of punctuation only ("...") strips to nothing: fall back to its keywords
-    sentence = best_sentence(unit.text, keywords).rstrip(".!?") or " ".join(keywords) or unit.text.strip() or "Untitled theme"
+    sentence = (sentence or best_sentence(unit.text, keywords)).rstrip(".!?") or " ".join(keywords) or unit.text.strip() or "Untitled theme"
     words = sentence.split()
     return " ".join(words[:max_words]) + ("\u2026" if len(words) > max_words else "")
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from assistant import grounding
 from assistant.draft.evidence import sentences
 
 NEAR_LIMIT = 0.95
 ENDS = (".", "!", "?", "\u2026", '"', "\u201d", ")")
 PHRASE_WORDS = 15  # a goal, frustration or touchpoint is one short phrase; longer is a model rambling on
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[a-z]{4,}")
 STEM = 5  # words compare by their first 5 letters, so "colours" finds "colour" and "dresses" finds "dress"
 MIN_SUPPORTED = 0.5  # share of a summary sentence's content words that its quotes must contain
@@ -77,9 +77,9 @@ def speaks_as_customer(sentence: str) -> bool:
 
 
 def unsupported_numbers(sentence: str, quotes: Sequence[str]) -> list[str]:
-    """Numbers in `sentence` that none of the quotes contains (a model inventing "152cm")."""
-    said = {n for q in quotes for n in _NUMBER.findall(q)}
-    return [n for n in _NUMBER.findall(sentence) if n not in said]
+    """Numbers in `sentence` that none of the quotes contains (a model inventing "152cm"), bound to their units
+    as assistant.grounding binds them ("£8" is not supported by "8 items")."""
+    return grounding.unsupported_numbers(sentence, "\n".join(quotes))
 
 
 def content_words(text: str) -> list[str]:

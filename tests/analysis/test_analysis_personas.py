@@ -54,3 +54,8 @@ def test_tiny_inputs(toy_embedder):
     segments = find_personas(units, toy_embedder.embed([units[0].text]))
     assert len(segments) == 1 and segments[0].respondents == ["a"] and segments[0].share == 1.0
     assert find_personas([], toy_embedder.embed([])) == []
+
+
+def test_categorical_keys_skip_a_column_that_restates_the_respondent():
+    units = [make_unit(f"text {i}", i, respondent=f"r{i}", plan="free" if i % 2 else "pro", speaker=f"r{i}") for i in range(4)]
+    assert categorical_keys(units) == ["plan"]

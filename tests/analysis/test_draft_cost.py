@@ -50,3 +50,14 @@ def test_last_draft_usage_picks_the_newest_draft_of_the_model(tmp_path):
     (tmp_path / "broken.jsonl").write_text(json.dumps({"event": "draft_done"}) + "\n{cut sh")
     assert cost.last_draft_usage(tmp_path) == {"input_tokens": 900, "output_tokens": 90, "calls": 3}
     assert cost.last_draft_usage(tmp_path, "gpt-4o-mini") == {"input_tokens": 100, "output_tokens": 10, "calls": 2}
+
+
+def test_planned_calls_are_bounded_by_the_corpus():
+    whole = cost.planned_calls(8, capable=False)
+    assert cost.planned_calls(8, units=873, respondents=350, capable=False) == whole  # a large corpus hits the per-stage caps
+    tiny = cost.planned_calls(8, units=3, respondents=3, capable=False)
+    # 3 units: at most 3 labelled themes, 1 opportunity (a pain point two respondents share) and 3 personas
+    assert tiny == 3 + 1 + 3
+    assert cost.planned_calls(8, units=0, respondents=0) == 0
+    assert cost.planned_calls(8, units=40, respondents=2, capable=False) < cost.planned_calls(8, units=40, respondents=40, capable=False)
+    assert cost.estimate(8, PAID, units=3, respondents=3)["input_tokens"] < cost.estimate(8, PAID)["input_tokens"]

@@ -213,3 +213,25 @@ def api_units(settings):
     from assistant import api
 
     return api.units_by_id(settings)
+
+
+def test_draft_estimate_follows_the_corpus_and_an_empty_one_gets_no_estimate(runner, tmp_path, monkeypatch):
+    from assistant import api
+    from assistant.draft import cost
+    from assistant.errors import JourneyError
+
+    def stop(*args, **kwargs):
+        raise JourneyError("stopped after the estimate")
+
+    monkeypatch.setattr(api, "draft", stop)
+    (tmp_path / "empty").mkdir()
+    empty = run(runner, "draft", "--workspace", tmp_path / "empty")
+    assert empty.exit_code == 1 and "no feedback in scope" in empty.stderr
+    assert "LLM calls" not in empty.stderr
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("The parcel arrived late.\n\nCheckout was quick.\n\nThe refund took weeks.\n", encoding="utf-8")
+    assert run(runner, "ingest", notes, "--workspace", tmp_path / "ws").exit_code == 0
+    small = run(runner, "draft", "--workspace", tmp_path / "ws")
+    calls = int(re.search(r"up to (\d+) LLM calls", small.stderr).group(1))
+    assert calls == cost.planned_calls(8, units=3, respondents=3, capable=False) < cost.planned_calls(8, capable=False)

@@ -3,6 +3,7 @@ frustrations and motivations citing quotes of their sentiment, summaries about t
 
 from __future__ import annotations
 
+from assistant.draft.lanes import LaneCheck
 from assistant.draft.synthesis import Synthesizer
 from assistant.draft.tidy import is_phrase, speaks_as_customer, supported_share, unsupported_numbers
 from assistant.llm.outputs import Point
@@ -44,14 +45,14 @@ def test_a_statement_goes_in_one_lane_only():
 
 def test_frustrations_and_motivations_cite_quotes_of_their_sentiment():
     units = _units()
-    valence = {units["happy"].id: 0.8, units["cross"].id: -0.6, units["plain"].id: 0.0}
-    synth = _synth(units)
+    valence = {units["happy"].text: 0.8, units["cross"].text: -0.6, units["plain"].text: 0.0}
+    synth = Synthesizer(units={u.id: u for u in units.values()}, embedder=None, lanes=LaneCheck(lambda texts: [0.0] * len(texts), valence))
     points = [Point(text="Soft fabric that fits", source=1), Point(text="Zippers that break", source=2)]
-    frustrations = synth._points(points, _evidence("frustrations", [units["happy"], units["cross"]]), "frustrations", "fr", set(), valence)
-    motivations = synth._points(points, _evidence("motivations", [units["happy"], units["cross"]]), "motivations", "mo", set(), valence)
+    frustrations = synth._points(points, _evidence("frustrations", [units["happy"], units["cross"]]), "frustrations", "fr", set())
+    motivations = synth._points(points, _evidence("motivations", [units["happy"], units["cross"]]), "motivations", "mo", set())
     assert [c.text for c in frustrations] == ["Zippers that break"]
     assert [c.text for c in motivations] == ["Soft fabric that fits"]
-    assert any("sentiment does not match frustrations" in f for f in synth.fallbacks)
+    assert any("sentiment matches frustrations" in f for f in synth.fallbacks)
 
 
 def test_a_persona_point_is_one_short_phrase_about_the_customer():
@@ -82,7 +83,7 @@ def test_the_checks_themselves():
     assert is_phrase("Checks out on a phone") and not is_phrase("Shops often. Returns a lot.")
     assert not is_phrase(" ".join(["word"] * 16))
     assert speaks_as_customer("I\u2019m a fan of the fit") and not speaks_as_customer("Imagines a better fit")
-    assert unsupported_numbers("Spends 40 minutes, 2.5 hours", ["took 40 minutes"]) == ["2.5"]
+    assert unsupported_numbers("Spends 40 minutes, 2.5 hours", ["took 40 minutes"]) == ["2.5 hours"]  # reported with its unit
     assert supported_share("Colours and dresses, nicely", ["the colour of the dress"]) == 2 / 3
     assert supported_share("It is", []) == 1.0  # nothing to check
 

@@ -134,3 +134,13 @@ def test_claim_without_evidence_built_unvalidated_is_counted():
     metric = run_grounding(journey_map, units).metric("evidence_per_claim")
     assert metric.locations() == ["stages.purchase.goals.gl-purchase-1"]
     assert metric.items[0].reason == "inferred claim has no evidence"
+
+
+def test_a_brand_written_at_a_sentence_start_or_in_lower_case_is_flagged():
+    units, journey_map = make_map()
+    claim = journey_map.stages[1].pain_points[0]
+    for text in ("Paypal error at checkout", "checkout fails with paypal"):
+        claim.text = text
+        metric = run_grounding(journey_map, units).metric("unsupported_numbers")
+        assert metric.locations() == ["stages.purchase.pain_points.pp-purchase-1.text"]
+        assert "aypal" in metric.items[0].reason

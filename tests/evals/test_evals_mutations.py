@@ -51,7 +51,7 @@ def test_invented_number_fails_unsupported_numbers():
     mutation, metric, _ = _caught(mut.invent_number)
     assert metric.passed is False
     assert metric.locations() == [mutation.location] == ["stages.consideration.pain_points.pp-consideration-1.text"]
-    assert "['73']" in metric.items[0].reason
+    assert "['73%']" in metric.items[0].reason  # numbers are reported with their unit
 
 
 def test_dropped_evidence_fails_evidence_per_claim():

@@ -1,0 +1,100 @@
+"""A lane claim rests on evidence that says what its lane says: pain on negative quotes, delight on positive
+ones (the quoted sentence, not its unit's mean), goals on a want, need or intent."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.draft.lanes import LaneCheck, is_goal_like
+from assistant.draft.synthesis import Synthesizer, ThemeInput
+from assistant.models import FeedbackUnit, Locator, unit_id_for
+
+# valences as the draft's scorer would give them (the head reads the sizing complaint as mildly positive)
+VALENCE = {
+    "Sizes run small, I had to return the jeans.": 0.08,
+    "Love the print.": 0.7,
+    "The zipper broke on day one.": -0.5,
+    "Returns were easy and the refund came in three days.": 0.3,
+    "It was \u00a38 more than I expected.": -0.1,
+    "I wanted to order a size 26.": -0.05,
+    "The customer service was great.": 0.6,
+}
+
+
+def scorer(texts):
+    return [VALENCE[t.strip()] for t in texts]
+
+
+def _unit(n: int, text: str, respondent: str | None = None) -> FeedbackUnit:
+    return FeedbackUnit(id=unit_id_for("fb.csv", f"row:{n}", text), text=text, source="fb.csv",
+                        locator=Locator(kind="row", index=n, char_start=0, char_end=len(text)), respondent=respondent or f"r{n}")
+
+
+@pytest.mark.parametrize("text, goal", [
+    ("I wanted to order a size 26.", True), ("I need this outfit for tomorrow morning.", True),
+    ("When I do buy, I want to know where it came from.", True), ("I'd like a size guide.", True),
+    ("It was \u00a38 more than I expected.", False), ("For \u00a335 I expected better.", False),
+    ("Good shape but thinner than I hoped.", False), ("The cardigan is just what I wanted.", False),
+    ("Everything I want sells out in an hour.", False), ("I phoned, and a man sorted the order that I needed to return.", False),
+])
+def test_goal_like_sentences_say_what_the_customer_wants(text, goal):
+    assert is_goal_like(text) is goal
+
+
+def test_a_claim_keeps_only_the_quotes_of_its_lane():
+    from assistant.draft.evidence import make_claim
+
+    units = [_unit(0, "Sizes run small, I had to return the jeans."), _unit(1, "Returns were easy and the refund came in three days.")]
+    by_id = {u.id: u for u in units}
+    lanes = LaneCheck(scorer)
+    claim = make_claim("dl-1", "Easy returns", "observed", list(by_id), units, by_id, origin="extractive")
+    kept = lanes.claim("delights", claim)
+    assert [e.unit_id for e in kept.evidence] == [units[1].id] and kept.unit_ids == claim.unit_ids
+    assert lanes.claim("pain_points", claim) is None  # neither quote reads as pain
+    only_sizes = make_claim("dl-2", "Sizes", "observed", [units[0].id], [units[0]], by_id, origin="extractive")
+    assert lanes.claim("delights", only_sizes) is None
+
+
+def test_a_unit_is_quoted_by_its_sentence_that_leans_the_lane_way():
+    lanes = LaneCheck(scorer)
+    review = "Love the print. The zipper broke on day one."
+    assert lanes.sentence("pain_points", review) == "The zipper broke on day one."
+    assert lanes.sentence("delights", review) == "Love the print."
+
+
+def test_themes_whose_quotes_contradict_their_lane_are_dropped_and_mixed_units_quote_the_lane_sentence():
+    sizes, mixed, easy = (_unit(0, "Sizes run small, I had to return the jeans."), _unit(1, "Love the print. The zipper broke on day one."),
+                          _unit(2, "Returns were easy and the refund came in three days."))
+    units = {u.id: u for u in (sizes, mixed, easy)}
+    synth = Synthesizer(units=units, embedder=None, lanes=LaneCheck(scorer))
+    delights = synth.lane_claims("consideration", "delights", [
+        ThemeInput("dl-c-1", [sizes.id], [sizes.id], ["sizes"], 0.5), ThemeInput("dl-c-2", [easy.id], [easy.id], ["returns"], 0.5)], 3)
+    assert [c.id for c, _ in delights] == ["dl-c-2"]
+    assert any("sentiment matches delights" in f for f in synth.fallbacks)
+    (pain, _), = synth.lane_claims("first_use", "pain_points", [ThemeInput("pp-f-1", [mixed.id], [mixed.id], ["print"], 0.5)], 3)
+    assert pain.evidence[0].quote == "The zipper broke on day one." and pain.text == "The zipper broke on day one"
+
+
+def test_persona_quotes_and_goals_fit_their_lanes():
+    price, want, kind, broke = (_unit(0, "It was \u00a38 more than I expected."), _unit(1, "I wanted to order a size 26."),
+                                _unit(2, "The customer service was great."), _unit(3, "The zipper broke on day one."))
+    units = {u.id: u for u in (price, want, kind, broke)}
+    synth = Synthesizer(units=units, embedder=None, lanes=LaneCheck(scorer))
+    # the assembler offers the lowest-valence units as frustrations: one of them reads as praise to a customer
+    name, summary, lanes, origin = synth.persona_profile("persona-1", "no metadata", [price.id, want.id], [kind.id, broke.id], [kind.id])
+    assert [c.text for c in lanes["goals"]] == ["I wanted to order a size 26."]
+    assert [c.evidence[0].unit_id for c in lanes["frustrations"]] == [broke.id]
+    assert [c.evidence[0].unit_id for c in lanes["motivations"]] == [kind.id]
+    assert origin == "extractive"
+
+
+def test_a_positive_quote_with_no_sentiment_word_must_lean_further():
+    lexical = {"Sizes run small, I had to return the jeans.": 0.0, "Exactly as pictured, lovely.": 0.6,
+               "Refund arrived quickly after I returned the jeans.": 0.0, "The zipper broke on day one.": 0.0}
+    valence = {**VALENCE, "Sizes run small, I had to return the jeans.": 0.103, "Exactly as pictured, lovely.": 0.15,
+               "Refund arrived quickly after I returned the jeans.": 0.38}
+    lanes = LaneCheck(lambda texts: [valence[t] for t in texts], lexical=lambda texts: [lexical[t] for t in texts])
+    assert not lanes.leans("delights", "Sizes run small, I had to return the jeans.")  # only the head reads it as praise
+    assert lanes.leans("delights", "Exactly as pictured, lovely.")  # a sentiment word backs a mild score
+    assert lanes.leans("delights", "Refund arrived quickly after I returned the jeans.")  # the head alone, clearly
+    assert lanes.leans("pain_points", "The zipper broke on day one.")  # negative lanes keep the plain bar
