@@ -47,7 +47,9 @@ class _Op:
             raise self.refuse(f"needs at least {at_least} {kind} id(s) in target_ids; valid: {lookup.listing(valid)}")
         unknown = [i for i in self.ids if i not in valid]
         if unknown:
-            raise self.refuse(f"unknown {kind} id(s) {', '.join(unknown)}; valid {kind} ids: {lookup.listing(valid)}")
+            near = list(dict.fromkeys(c for i in unknown for c in lookup.closest(i, valid)))
+            hint = f"closest {kind} ids: {', '.join(near)}" if near else f"valid {kind} ids: {lookup.listing(valid)}"
+            raise self.refuse(f"unknown {kind} id(s) {', '.join(unknown)}; {hint}")
         return self.ids
 
     def need_location(self, text: Optional[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Literal, NamedTuple
 
@@ -43,6 +44,21 @@ def listing(values: list[str]) -> str:
     """Comma-separated values, shortened when long."""
     shown = ", ".join(values[:_SHOWN])
     return shown + (f" (+{len(values) - _SHOWN} more)" if len(values) > _SHOWN else "") if values else "(none)"
+
+
+def closest(value: str, candidates: list[str], n: int = 5) -> list[str]:
+    """Up to `n` candidates spelled most like `value`, best first (difflib)."""
+    by_lower = {c.lower(): c for c in candidates}
+    return [by_lower[c] for c in difflib.get_close_matches(value.lower(), list(by_lower), n=n, cutoff=0.6)]
+
+
+def unknown(what: str, value: str, candidates: list[str]) -> str:
+    """'no claim 'X' in the map; closest: ...' — the nearest ids, not every id of a large map."""
+    near = closest(value, candidates)
+    if near:
+        return f"no {what} '{value}' in the map; closest: {', '.join(near)}"
+    sample = ", ".join(candidates[:5]) + (", …" if len(candidates) > 5 else "")
+    return f"no {what} '{value}' in the map and none is spelled like it; the map has {len(candidates)}, e.g. {sample or '(none)'}"
 
 
 def norm(text: str) -> str:
@@ -93,7 +109,7 @@ def find_claim(jm: JourneyMap, claim_id: str) -> tuple[Location, list[Claim], Cl
         for claim in claims:
             if claim.id == claim_id:
                 return loc, claims, claim
-    raise EditRefusedError(f"no claim '{claim_id}' in the map; claim ids: {listing(claim_ids(jm))}")
+    raise EditRefusedError(unknown("claim", claim_id, claim_ids(jm)))
 
 
 def has_claim(jm: JourneyMap, claim_id: str) -> bool:
