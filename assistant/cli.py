@@ -365,17 +365,32 @@ def _step_version(map_ref: str, workspace: Optional[Path], direction: str) -> No
     out.print(f"current: v{journey_map.version}")
 
 
-@map_app.command("edit")
-def map_edit(command: str = typer.Argument(..., help="A slash command, e.g. \"/rename pp-purchase-1 Payment fails\"."),
+def _edit_help() -> str:
+    from rich.markup import escape
+
+    from assistant.refine.slash import EDIT_COMMANDS, help_text
+
+    # "\b" keeps click from re-wrapping the list into one paragraph; escape keeps "[as <text>]" from reading as markup
+    return "\b\nCommands (quote numbers count from 1):\n" + escape(help_text(EDIT_COMMANDS))
+
+
+@map_app.command("edit", epilog=_edit_help())
+def map_edit(command: str = typer.Argument(..., help="A slash command, e.g. \"/merge pp-purchase-1 pp-purchase-2 as Checkout fails\", "
+                                                     "or the same in words naming ids: \"merge pp-purchase-1 and pp-purchase-2 as Checkout fails\"."),
              map_ref: str = typer.Option("latest", "--map"), workspace: Optional[Path] = WorkspaceOpt):
-    """Apply one slash-command edit (/rename, /rewrite, /merge, /move, /delete, /add) as a new version."""
+    """Apply one edit (/rename, /rewrite, /merge, /move, /delete, /add) and save it as a new version."""
 
     def body():
         from assistant import api
-        from assistant.refine.slash import run_slash
+        from assistant.refine.words import run_edit
 
-        result = run_slash(api.refiner(_settings(workspace), map_ref), command, accept=True, author="cli")
-        out.print(result.message, highlight=False)
+        try:
+            result = run_edit(api.refiner(_settings(workspace), map_ref), command, author="cli")
+        except JourneyError as exc:  # printed here without markup: usage lines contain "[as <text>]"
+            err.print("error:", style="red", end=" ")
+            err.print(str(exc), highlight=False, markup=False)
+            return exc.exit_code
+        out.print(result.message, highlight=False, markup=False)
 
     _run(body)
 

@@ -19,6 +19,8 @@ _LANE_ALIASES = {"pain": "pain_points", "pains": "pain_points", "painpoints": "p
                  "delight": "delights", "touchpoint": "touchpoints", "goal": "goals", "frustration": "frustrations",
                  "motivation": "motivations", "behaviour": "behaviours", "behavior": "behaviours", "behaviors": "behaviours"}
 _SHOWN = 30
+# Claim, opportunity, persona and unit ids: 'pp-purchase-1', 'op-purchase-1-1', 'persona-2', 'u_3f9a…'; '#2' names a quote.
+_ID_SHAPE = re.compile(r"(?:[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*-\d+|u_[0-9a-f]{6,})(?:#\d+)?")
 
 
 class Location(NamedTuple):
@@ -44,6 +46,11 @@ def listing(values: list[str]) -> str:
     """Comma-separated values, shortened when long."""
     shown = ", ".join(values[:_SHOWN])
     return shown + (f" (+{len(values) - _SHOWN} more)" if len(values) > _SHOWN else "") if values else "(none)"
+
+
+def looks_like_id(token: str) -> bool:
+    """Whether `token` is shaped like an id the map or corpus uses (it may still not exist)."""
+    return bool(_ID_SHAPE.fullmatch(token))
 
 
 def closest(value: str, candidates: list[str], n: int = 5) -> list[str]:

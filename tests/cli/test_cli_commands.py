@@ -119,6 +119,25 @@ def test_map_versions_edit_undo_redo(runner, ws_settings, saved_map):
     assert bad.exit_code != 0 and "error" in bad.stderr
 
 
+def test_map_edit_in_words_usage_and_help(runner, ws_settings, saved_map):
+    ws = ws_settings.home
+    first, second = [c for s in saved_map.stages for c in s.pain_points][:2]
+    no_as = run(runner, "map", "edit", f"/merge {first.id} {second.id} Payment fails at checkout", "--workspace", ws)
+    message = " ".join(no_as.stderr.split())
+    assert no_as.exit_code == 1
+    assert f"put 'as' before its text: /merge {first.id} {second.id} as Payment fails at checkout" in message
+    assert "usage: /merge <id> <id> [...] [as <text>]" in message  # not eaten as console markup
+    typo = run(runner, "map", "edit", f"/rename {first.id}0 Payment fails", "--workspace", ws)
+    assert typo.exit_code == 1 and f"closest: {first.id}" in " ".join(typo.stderr.split())
+    words = run(runner, "map", "edit", f"merge {first.id} and {second.id} as Payment fails at checkout", "--workspace", ws)
+    assert words.exit_code == 0, words.output
+    assert "saved version" in words.stdout and "Payment fails at checkout" in words.stdout
+    assert run(runner, "map", "undo", "--workspace", ws).exit_code == 0
+    shown = " ".join(run(runner, "map", "edit", "--help").stdout.split())
+    assert "/merge <id> <id> [...] [as <text>] e.g. /merge pp-purchase-1 pp-purchase-2 as Checkout fails" in shown
+    assert "/move <claim-id> <stage-or-persona>.<lane>" in shown and "/add <stage>.<lane>" in shown
+
+
 @pytest.mark.parametrize("fmt", ["json", "md", "csv", "html"])
 def test_export(runner, ws_settings, saved_map, tmp_path, fmt):
     target = tmp_path / f"map.{fmt}"
