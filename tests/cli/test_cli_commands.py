@@ -152,6 +152,26 @@ def test_eval_grounding_gate(runner, ws_settings, saved_map):
     result = run(runner, "eval", "--suite", "grounding", "--fail-under", "quote_verbatim_rate=1.0", "--workspace", ws_settings.home)
     assert result.exit_code == 0, result.output
     assert "quote_verbatim_rate" in result.stdout
+    assert "Gate: PASSED (exit code 0)\nDecided by --fail-under quote_verbatim_rate ≥ 1 only" in result.stdout
+
+
+def test_eval_history_and_compare_are_readable(runner, ws_settings, saved_map):
+    ws = ws_settings.home
+    for _ in range(2):
+        assert run(runner, "eval", "--suite", "grounding", "--workspace", ws).exit_code in (0, 1)
+    listed = run(runner, "eval", "--history", "--workspace", ws)
+    assert listed.exit_code == 0, listed.output
+    run_ids = re.findall(r"^\| (\d{8}-\d{6}-\d{6}) \| .* \| grounding \|", listed.stdout, re.M)
+    assert len(run_ids) >= 2
+    compared = run(runner, "eval", "--compare", run_ids[-2], "--compare", run_ids[-1], "--workspace", ws)
+    assert compared.exit_code == 0, compared.output
+    assert "| suite | metric | A | B | B − A |" in compared.stdout
+    assert re.search(r"^\| grounding \| quote_verbatim_rate \| 1 \| 1 \| 0 \|$", compared.stdout, re.M)
+    assert "suite=" not in compared.stdout
+    as_json = run(runner, "eval", "--compare", run_ids[-2], "--compare", run_ids[-1], "--report", "json", "--workspace", ws)
+    assert json.loads(as_json.stdout)[0]["suite"] == "grounding"
+    unknown = run(runner, "eval", "latest", "--compare", "a", "--compare", "b", "--workspace", ws)
+    assert unknown.exit_code == 2 and "`journey eval --history`" in " ".join(unknown.stderr.split())
 
 
 def test_ask_off_topic_exits_3_without_a_model(runner, ws_settings, saved_map):
