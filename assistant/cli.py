@@ -47,7 +47,8 @@ def _run(action: Callable[[], int | None]) -> None:
     try:
         code = action()
     except JourneyError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print("error:", style="red", end=" ")
+        err.print(str(exc), highlight=False, markup=False)  # messages quote user text and usage like "[as <text>]"
         raise typer.Exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -394,17 +395,27 @@ def _step_version(map_ref: str, workspace: Optional[Path], direction: str) -> No
     out.print(f"current: v{journey_map.version}")
 
 
-@map_app.command("edit")
-def map_edit(command: str = typer.Argument(..., help="A slash command, e.g. \"/rename pp-purchase-1 Payment fails\"."),
+def _edit_help() -> str:
+    from rich.markup import escape
+
+    from assistant.refine.slash import EDIT_COMMANDS, help_text
+
+    # "\b" keeps click from re-wrapping the list into one paragraph; escape keeps "[as <text>]" from reading as markup
+    return "\b\nCommands (quote numbers count from 1):\n" + escape(help_text(EDIT_COMMANDS))
+
+
+@map_app.command("edit", epilog=_edit_help())
+def map_edit(command: str = typer.Argument(..., help="A slash command, e.g. \"/merge pp-purchase-1 pp-purchase-2 as Checkout fails\", "
+                                                     "or the same in words naming ids: \"merge pp-purchase-1 and pp-purchase-2 as Checkout fails\"."),
              map_ref: str = typer.Option("latest", "--map"), workspace: Optional[Path] = WorkspaceOpt):
-    """Apply one slash-command edit (/rename, /rewrite, /merge, /move, /delete, /add) as a new version."""
+    """Apply one edit (/rename, /rewrite, /merge, /move, /delete, /add) and save it as a new version."""
 
     def body():
         from assistant import api
-        from assistant.refine.slash import run_slash
+        from assistant.refine.words import run_edit
 
-        result = run_slash(api.refiner(_settings(workspace, existing=True), map_ref), command, accept=True, author="cli")
-        out.print(result.message, highlight=False)
+        result = run_edit(api.refiner(_settings(workspace, existing=True), map_ref), command, author="cli")
+        out.print(result.message, highlight=False, markup=False)
 
     _run(body)
 
@@ -494,15 +505,19 @@ def eval_command(
     map_ref: str = typer.Argument("latest", help="Map id, or 'latest'."),
     suite: str = typer.Option("grounding", "--suite", help="grounding | chat | accuracy | support-judge | benchmarks | all (comma-separated for several)."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file or folder (formats in evals/README.md); the chat suite defaults to the bundled sample-corpus question set."),
-    fail_under: List[str] = typer.Option([], "--fail-under", help="Gate: metric=value; repeatable. Exit 1 when a gated metric misses."),
+    fail_under: List[str] = typer.Option([], "--fail-under", help="Gate: metric=value; repeatable. Only the named metrics decide the exit code (1 when one misses)."),
     report: str = typer.Option("md", "--report", help="md | html | json"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here instead of stdout."),
-    compare: Optional[List[str]] = typer.Option(None, "--compare", help="Compare two recorded runs: --compare RUN_A --compare RUN_B."),
+    compare: Optional[List[str]] = typer.Option(None, "--compare", help="Compare two recorded runs: --compare RUN_A --compare RUN_B (ids from --history)."),
+    history_only: bool = typer.Option(False, "--history", help="List the recorded eval runs (runs/evals.jsonl) and exit."),
     workspace: Optional[Path] = WorkspaceOpt,
     chroma_url: Optional[str] = ChromaOpt,
     provider: Optional[str] = ProviderOpt,
 ):
-    """Score a map's grounding (and chat, accuracy) with thresholds that can gate CI."""
+    """Score a map's grounding (and chat, accuracy) with thresholds that can gate CI.
+
+    Exit code 1 when the gate fails: with --fail-under only the named metrics are gated, without it every metric is held to its default threshold. The report ends with the verdict and the checks that decided it.
+    """
 
     def body():
         from assistant import api
@@ -510,13 +525,8 @@ def eval_command(
 
         settings = _settings(workspace, existing=True, chroma_url=chroma_url, provider=provider)
         history = settings.runs_dir / "evals.jsonl"
-        if compare:
-            from evals.report import compare as compare_runs
-
-            if len(compare) != 2:
-                raise typer.BadParameter("--compare needs exactly two run ids")
-            out.print_json(json.dumps(compare_runs(compare[0], compare[1], history_path=history), default=str))
-            return 0
+        if history_only or compare:
+            return _eval_history(history, compare, as_json=report == "json")
         suites = "grounding,chat,accuracy" if suite == "all" else suite
         units = api.units_by_id(settings)
         journey_map = api.load_map(settings, map_ref)
@@ -533,6 +543,22 @@ def eval_command(
         return code
 
     _run(body)
+
+
+def _eval_history(history: Path, compare: Optional[List[str]], as_json: bool) -> int:
+    """`journey eval --history` (the recorded runs) or `--compare RUN_A --compare RUN_B` (their metric deltas)."""
+    from evals.report import compare as compare_runs, compare_markdown, history_markdown, load_history
+
+    if not compare:
+        records = load_history(history)
+        text = json.dumps([r.model_dump() for r in records], indent=2) if as_json else history_markdown(records)
+    else:
+        if len(compare) != 2:
+            raise typer.BadParameter("--compare needs exactly two run ids: --compare RUN_A --compare RUN_B (list them with --history)")
+        deltas = compare_runs(compare[0], compare[1], history_path=history)
+        text = json.dumps([d.model_dump() for d in deltas], indent=2) if as_json else compare_markdown(deltas, *compare)
+    sys.stdout.write(text + "\n")
+    return 0
 
 
 def _chat_eval_inputs(settings, gold: Optional[Path], units: dict):

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 from assistant.errors import ConfigError, JourneyError
 from assistant.models import FeedbackUnit, JourneyMap
 from evals.core import SuiteReport
-from evals.report import append_history, gate, parse_fail_under, render
+from evals.report import append_history, gate, gate_basis, parse_fail_under, render
 
 SUITES = ("grounding", "support-judge", "accuracy", "chat", "benchmarks")
 _DEFAULT = object()
@@ -90,16 +90,28 @@ def run_suites(journey_map: Optional[JourneyMap], units: Mapping[str, FeedbackUn
     return reports
 
 
-def _with_gate(text: str, fmt: str, passed: bool, failures: list[str]) -> str:
+def _with_gate(text: str, fmt: str, reports: Sequence[SuiteReport], thresholds: Mapping[str, float],
+               passed: bool, failures: list[str]) -> str:
+    """The report with the gate's verdict, the exit code, what decided it and what it ignored."""
+    code = 0 if passed else 1
+    verdict = f"Gate: {'PASSED' if passed else 'FAILED'} (exit code {code})"
+    basis, ignored = gate_basis(reports, thresholds)
     if fmt == "json":
         data = json.loads(text)
-        data["gate"] = {"passed": passed, "failures": failures}
+        data["passed"] = passed  # the verdict the exit code gives, not "every metric at its default threshold"
+        data["gate"] = {"passed": passed, "exit_code": code, "decided_by": dict(thresholds) or "default thresholds",
+                        "failures": failures, "not_gated_below_default": ignored}
         return json.dumps(data, ensure_ascii=False, indent=2)
     if fmt == "html":
-        items = "".join(f"<li>{html.escape(f)}</li>" for f in failures)
-        block = f"<h2>Gate: {'PASSED' if passed else 'FAILED'}</h2>" + (f"<ul>{items}</ul>" if items else "")
+        e = html.escape
+        items = "".join(f"<li>{e(f)}</li>" for f in failures)
+        block = (f"<h2>{e(verdict)}</h2><p>Decided by {e(basis)}.</p>" + (f"<ul>{items}</ul>" if items else "")
+                 + (f"<p>Not gated, below their default threshold: {e('; '.join(ignored))}</p>" if ignored else ""))
         return text.replace("</body>", block + "</body>")
-    return text + f"\nGate: {'PASSED' if passed else 'FAILED'}\n" + "".join(f"- {f}\n" for f in failures)
+    lines = [verdict, f"Decided by {basis}.", *(f"- {f}" for f in failures)]
+    if ignored:
+        lines.append("Not gated, below their default threshold: " + "; ".join(ignored))
+    return text + "\n" + "\n".join(lines) + "\n"
 
 
 def run_eval(
@@ -117,10 +129,11 @@ def run_eval(
         suites = [s.strip() for s in suite.split(",")] if isinstance(suite, str) else list(suite)
         thresholds = dict(fail_under) if isinstance(fail_under, Mapping) else parse_fail_under(fail_under)
         render([], report_format)  # fail on a bad format before running anything
-        reports = run_suites(journey_map, units, suites, gold, **options)
+        reports = run_suites(journey_map, units, suites, gold, thresholds=thresholds, **options)
     except JourneyError as exc:
         return f"error: {exc}", exc.exit_code
     if history_path is not None:
         append_history(Path(history_path), reports)
     passed, failures = gate(reports, thresholds)
-    return _with_gate(render(reports, report_format), report_format, passed, failures), 0 if passed else 1
+    text = render(reports, report_format, gated=set(thresholds) if thresholds else None)
+    return _with_gate(text, report_format, reports, thresholds, passed, failures), 0 if passed else 1

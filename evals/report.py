@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence, Union
+from typing import Collection, Iterable, Mapping, Optional, Sequence, Union
 
 from assistant.errors import ConfigError
 from evals.core import EvalResult, Strict, SuiteReport
@@ -22,8 +22,21 @@ def _fmt(value: float | bool | None) -> str:
     return f"{value:.4g}"
 
 
-def _status(result: EvalResult) -> str:
-    return {True: "pass", False: "FAIL", None: "skip"}[result.passed]
+def _status(result: EvalResult, gated: Optional[Collection[str]] = None) -> str:
+    status = {True: "pass", False: "FAIL", None: "skip"}[result.passed]
+    return status + " (not gated)" if gated is not None and result.passed is False and result.name not in gated else status
+
+
+def suite_status(report: SuiteReport, gated: Optional[Collection[str]] = None) -> str:
+    """The verdict line of one suite, agreeing with the gate: over every metric, or over the gated ones only.
+
+    gated: the metrics named with --fail-under (None: no --fail-under, every metric's default threshold gates)."""
+    if gated is None:
+        return "PASSED" if report.passed else "FAILED"
+    mine = [m for m in report.metrics if m.name in gated]
+    status = ("gated metrics PASSED" if all(m.passed for m in mine) else "gated metrics FAILED") if mine else "no gated metric"
+    below = [m.name for m in report.metrics if m.name not in gated and m.passed is False]
+    return status + (f" · not gated, below the default threshold: {', '.join(below)}" if below else "")
 
 
 def _bound(result: EvalResult) -> str:
@@ -32,8 +45,8 @@ def _bound(result: EvalResult) -> str:
     return ("≥ " if result.higher_is_better else "≤ ") + _fmt(result.threshold)
 
 
-def to_markdown(reports: Sequence[SuiteReport]) -> str:
-    """A markdown report: one table per suite, then the failing items of each failed metric."""
+def to_markdown(reports: Sequence[SuiteReport], gated: Optional[Collection[str]] = None) -> str:
+    """A markdown report: one table per suite, then the failing items of each failed metric (see suite_status for gated)."""
     lines: list[str] = []
     for report in reports:
         title = f"## {report.suite}" + (f" · {report.map_id} v{report.map_version}" if report.map_id else "")
@@ -41,11 +54,11 @@ def to_markdown(reports: Sequence[SuiteReport]) -> str:
         if report.skipped:
             lines += [f"Skipped: {report.skipped}", ""]
             continue
-        lines += [f"Run `{report.run_id}` · {report.duration_s:.2f} s · {'PASSED' if report.passed else 'FAILED'}", "",
+        lines += [f"Run `{report.run_id}` · {report.duration_s:.2f} s · {suite_status(report, gated)}", "",
                   "| metric | value | threshold | status | detail |", "|---|---|---|---|---|"]
         for m in report.metrics:
             detail = m.reason.replace("|", "\\|")
-            lines.append(f"| {m.name} | {_fmt(m.score)} | {_bound(m)} | {_status(m)} | {detail} |")
+            lines.append(f"| {m.name} | {_fmt(m.score)} | {_bound(m)} | {_status(m, gated)} | {detail} |")
         for m in report.metrics:
             if m.passed is False and m.items:
                 lines += ["", f"### {m.name}: failing items ({len(m.items)})", ""]
@@ -61,7 +74,7 @@ _CSS = ("body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table
         ".pass{color:#1b5e20}.skip{color:#777}code{background:#f4f4f4}")
 
 
-def to_html(reports: Sequence[SuiteReport]) -> str:
+def to_html(reports: Sequence[SuiteReport], gated: Optional[Collection[str]] = None) -> str:
     """A self-contained HTML page (inline CSS, no scripts); every value from the map is escaped."""
     e = html.escape
     body = []
@@ -71,10 +84,11 @@ def to_html(reports: Sequence[SuiteReport]) -> str:
         if report.skipped:
             body.append(f"<p class=skip>Skipped: {e(report.skipped)}</p>")
             continue
+        status = suite_status(report, gated)
         body.append(f"<p>Run <code>{e(report.run_id)}</code> · {report.duration_s:.2f} s · "
-                    f"<span class={'pass' if report.passed else 'FAIL'}>{'PASSED' if report.passed else 'FAILED'}</span></p>")
+                    f"<span class={'FAIL' if 'FAILED' in status else 'pass'}>{e(status)}</span></p>")
         rows = "".join(f"<tr><td>{e(m.name)}</td><td>{e(_fmt(m.score))}</td><td>{e(_bound(m))}</td>"
-                       f"<td class={_status(m)}>{_status(m)}</td><td>{e(m.reason)}</td></tr>" for m in report.metrics)
+                       f"<td class={_status(m)}>{e(_status(m, gated))}</td><td>{e(m.reason)}</td></tr>" for m in report.metrics)
         body.append(f"<table><tr><th>metric</th><th>value</th><th>threshold</th><th>status</th><th>detail</th></tr>{rows}</table>")
         for m in report.metrics:
             if m.passed is False and m.items:
@@ -90,11 +104,14 @@ def to_json(reports: Sequence[SuiteReport]) -> str:
                       ensure_ascii=False, indent=2)
 
 
-def render(reports: Sequence[SuiteReport], fmt: str = "markdown") -> str:
-    writers = {"markdown": to_markdown, "md": to_markdown, "html": to_html, "json": to_json}
+def render(reports: Sequence[SuiteReport], fmt: str = "markdown", gated: Optional[Collection[str]] = None) -> str:
+    """The report in `fmt`; `gated` names the --fail-under metrics, so verdicts match the gate."""
+    writers = {"markdown": to_markdown, "md": to_markdown, "html": to_html}
+    if fmt == "json":
+        return to_json(list(reports))
     if fmt not in writers:
         raise ConfigError(f"unknown report format '{fmt}'; choose one of: {', '.join(FORMATS)}")
-    return writers[fmt](list(reports))
+    return writers[fmt](list(reports), gated)
 
 
 class HistoryRecord(Strict):
@@ -150,7 +167,7 @@ def _records(ref: RunRef, history: Sequence[HistoryRecord]) -> list[HistoryRecor
         return [ref]
     found = [r for r in history if r.run_id == ref]
     if not found:
-        raise ConfigError(f"no eval run '{ref}' in the history; list runs with `journey eval --history`")
+        raise ConfigError(f"no eval run '{ref}' in the history; list the recorded runs with `journey eval --history`")
     return found
 
 
@@ -165,6 +182,30 @@ def compare(run_a: RunRef, run_b: RunRef, history_path: Path | None = None) -> l
         delta = None if va is None or vb is None else round(vb - va, 6)
         out.append(MetricDelta(suite=key[0], metric=key[1], a=va, b=vb, delta=delta))
     return out
+
+
+def compare_markdown(deltas: Sequence[MetricDelta], run_a: str, run_b: str) -> str:
+    """The deltas of `compare` as a markdown table, one row per (suite, metric)."""
+    lines = [f"Compare `{run_a}` (A) with `{run_b}` (B)", "", "| suite | metric | A | B | B − A |", "|---|---|---|---|---|"]
+    for d in deltas:
+        delta = "–" if d.delta is None else ("0" if d.delta == 0 else f"{d.delta:+.4g}")
+        lines.append(f"| {d.suite} | {d.metric} | {_fmt(d.a)} | {_fmt(d.b)} | {delta} |")
+    return "\n".join(lines)
+
+
+def history_markdown(records: Sequence[HistoryRecord], last: int = 20) -> str:
+    """The most recent `last` runs of the history as a markdown table, oldest first."""
+    if not records:
+        return "No eval runs recorded yet; `journey eval` records each run."
+    shown = list(records)[-last:]
+    lines = ([f"Last {len(shown)} of {len(records)} eval runs (compare two with --compare RUN_A --compare RUN_B)", ""]
+             if len(records) > len(shown) else [f"{len(records)} eval run(s) (compare two with --compare RUN_A --compare RUN_B)", ""])
+    lines += ["| run | created | suite | map | result (default thresholds) |", "|---|---|---|---|---|"]
+    for r in shown:
+        where = f"{r.map_id} v{r.map_version}" if r.map_id else "–"
+        result = f"skipped: {r.skipped}" if r.skipped else ("passed" if r.passed else "failed")
+        lines.append(f"| {r.run_id} | {r.created_at[:19].replace('T', ' ')} | {r.suite} | {where} | {result} |")
+    return "\n".join(lines)
 
 
 def parse_fail_under(specs: Iterable[str] | str | None) -> dict[str, float]:
@@ -207,3 +248,14 @@ def gate(report: SuiteReport | Sequence[SuiteReport], thresholds: Mapping[str, f
         elif (m.value < bound) if m.higher_is_better else (m.value > bound):
             failures.append(f"{name} = {_fmt(m.value)} ({'<' if m.higher_is_better else '>'} {_fmt(bound)})")
     return not failures, failures
+
+
+def gate_basis(reports: Sequence[SuiteReport], thresholds: Mapping[str, float]) -> tuple[str, list[str]]:
+    """(which checks decide the exit code, metrics below their default threshold that the gate ignores)."""
+    if not thresholds:
+        return "every metric against its default threshold (gate on chosen metrics with --fail-under METRIC=VALUE)", []
+    lower_better = {m.name for r in reports for m in r.metrics if not m.higher_is_better}
+    bounds = ", ".join(f"{name} {'≤' if name in lower_better else '≥'} {_fmt(value)}" for name, value in thresholds.items())
+    ignored = [f"{r.suite}.{m.name} = {_fmt(m.score)} (default needs {_bound(m)})"
+               for r in reports for m in r.metrics if m.name not in thresholds and m.passed is False]
+    return f"--fail-under {bounds} only; the other metrics are reported, not gated", ignored

@@ -6,10 +6,17 @@ from rich.console import Console
 
 from assistant.errors import JourneyError
 
-HELP = """Ask anything about the feedback, e.g. "what frustrates people about returns?".
+def help_text() -> str:
+    """What the chat understands, with every map-edit command's syntax and an example."""
+    from assistant.refine.slash import help_text as commands
+
+    return f"""Ask anything about the feedback, e.g. "what frustrates people about returns?".
 Ask about the map: "what are the top pain points in purchase?".
-Edit the map in words ("merge pp-purchase-1 and pp-purchase-2") or with slash commands:
-  /rename /rewrite /merge /move /delete /add /undo /redo /history /diff v1 v2 /help
+Edit the map in words that name claim ids, e.g. "rename pp-delivery-1 to Parcels arrive late",
+"merge pp-purchase-1 and pp-purchase-2 as Checkout fails", "move pp-purchase-1 to delivery",
+"delete op-purchase-1" (or point at items in words, "merge the two delivery delay pain points",
+and the model proposes the edit), or with slash commands:
+{commands()}
 A proposed edit is shown as a diff: type /accept to save it as a new version, /reject to drop it.
 /quit leaves."""
 
@@ -20,7 +27,7 @@ def run_repl(settings, session: str, console: Console) -> int:
 
     engine = ChatEngine(settings, session=session)
     pending = None
-    console.print(HELP, highlight=False)
+    console.print(help_text(), highlight=False, markup=False)
     while True:
         try:
             line = console.input("[bold]you> [/bold]").strip()
@@ -33,7 +40,7 @@ def run_repl(settings, session: str, console: Console) -> int:
             return 0
         try:
             if line == "/help":
-                console.print(HELP, highlight=False)
+                console.print(help_text(), highlight=False, markup=False)
             elif line in ("/accept", "/reject"):
                 pending = _resolve(engine, pending, line == "/accept", console)
             elif line.startswith("/"):

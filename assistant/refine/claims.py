@@ -106,8 +106,7 @@ def rename(jm: JourneyMap, edit: RenameEdit, ctx: EditContext) -> None:
     try:
         persona = lookup.find_persona(jm, edit.target)
     except EditRefusedError:
-        raise EditRefusedError(f"nothing named '{edit.target}' in the map; valid ids and stage names: "
-                               f"{lookup.listing(lookup.all_ids(jm))}") from None
+        raise EditRefusedError(lookup.unknown("id or stage name", edit.target, lookup.all_ids(jm))) from None
     persona.name, persona.origin = edit.new, "manual"
 
 
@@ -196,15 +195,14 @@ def delete(jm: JourneyMap, edit: DeleteEdit, ctx: EditContext) -> None:
     if any(s.name == edit.target for s in jm.stages):
         raise EditRefusedError(f"'{edit.target}' is a stage; remove a stage with the remove_stage edit")
     ids = lookup.claim_ids(jm) + [o.id for _, o in lookup.opportunities(jm)] + [p.id for p in jm.personas]
-    raise EditRefusedError(f"nothing to delete with id '{edit.target}'; claim, opportunity and persona ids: {lookup.listing(ids)}")
+    raise EditRefusedError(lookup.unknown("claim, opportunity or persona", edit.target, ids))
 
 
 def move(jm: JourneyMap, edit: MoveEdit, ctx: EditContext) -> None:
     source_loc, source_lane, claim = lookup.find_claim(jm, edit.target)
     if edit.evidence_index is not None:
         if not lookup.has_claim(jm, edit.destination):
-            raise EditRefusedError(f"no claim '{edit.destination}' to move the quote to; claim ids: "
-                                   f"{lookup.listing(lookup.claim_ids(jm))}")
+            raise EditRefusedError("cannot move the quote: " + lookup.unknown("claim", edit.destination, lookup.claim_ids(jm)))
         if edit.destination == claim.id:
             raise EditRefusedError(f"quote {edit.evidence_index} is already on claim '{claim.id}'")
         quote = _take_evidence(claim, edit.evidence_index)

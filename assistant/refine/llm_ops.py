@@ -16,7 +16,7 @@ from assistant.refine.edits import (
     RenameEdit, ReorderStagesEdit, RewriteEdit, SplitPersonaEdit,
 )
 
-_ALIASES = {"merge": "merge_claims", "add": "add_claim", "remove": "delete", "edit": "rewrite"}
+OP_ALIASES = {"merge": "merge_claims", "add": "add_claim", "remove": "delete", "edit": "rewrite"}
 LLM_OPS = ("rename", "rewrite", "merge_claims", "delete", "move", "add_claim", "regenerate", "add_stage",
            "remove_stage", "reorder_stages", "merge_personas", "split_persona")
 
@@ -28,7 +28,7 @@ class _Op:
         if not isinstance(raw, dict):
             raise EditRefusedError(f"LLM edit {n} is not an object: {raw!r}")
         self.n, self.jm, self.units = n, jm, units
-        self.op = _ALIASES.get(str(raw.get("op", "")).strip().lower(), str(raw.get("op", "")).strip().lower())
+        self.op = OP_ALIASES.get(str(raw.get("op", "")).strip().lower(), str(raw.get("op", "")).strip().lower())
         ids = raw.get("target_ids") or []
         self.ids = [str(i) for i in ([ids] if isinstance(ids, str) else ids)]
         self.text = (raw.get("text") or "").strip() or None
@@ -47,7 +47,9 @@ class _Op:
             raise self.refuse(f"needs at least {at_least} {kind} id(s) in target_ids; valid: {lookup.listing(valid)}")
         unknown = [i for i in self.ids if i not in valid]
         if unknown:
-            raise self.refuse(f"unknown {kind} id(s) {', '.join(unknown)}; valid {kind} ids: {lookup.listing(valid)}")
+            near = list(dict.fromkeys(c for i in unknown for c in lookup.closest(i, valid)))
+            hint = f"closest {kind} ids: {', '.join(near)}" if near else f"valid {kind} ids: {lookup.listing(valid)}"
+            raise self.refuse(f"unknown {kind} id(s) {', '.join(unknown)}; {hint}")
         return self.ids
 
     def need_location(self, text: Optional[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Literal, NamedTuple
 
@@ -18,6 +19,8 @@ _LANE_ALIASES = {"pain": "pain_points", "pains": "pain_points", "painpoints": "p
                  "delight": "delights", "touchpoint": "touchpoints", "goal": "goals", "frustration": "frustrations",
                  "motivation": "motivations", "behaviour": "behaviours", "behavior": "behaviours", "behaviors": "behaviours"}
 _SHOWN = 30
+# Claim, opportunity, persona and unit ids: 'pp-purchase-1', 'op-purchase-1-1', 'persona-2', 'u_3f9a…'; '#2' names a quote.
+_ID_SHAPE = re.compile(r"(?:[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*-\d+|u_[0-9a-f]{6,})(?:#\d+)?")
 
 
 class Location(NamedTuple):
@@ -43,6 +46,26 @@ def listing(values: list[str]) -> str:
     """Comma-separated values, shortened when long."""
     shown = ", ".join(values[:_SHOWN])
     return shown + (f" (+{len(values) - _SHOWN} more)" if len(values) > _SHOWN else "") if values else "(none)"
+
+
+def looks_like_id(token: str) -> bool:
+    """Whether `token` is shaped like an id the map or corpus uses (it may still not exist)."""
+    return bool(_ID_SHAPE.fullmatch(token))
+
+
+def closest(value: str, candidates: list[str], n: int = 5) -> list[str]:
+    """Up to `n` candidates spelled most like `value`, best first (difflib)."""
+    by_lower = {c.lower(): c for c in candidates}
+    return [by_lower[c] for c in difflib.get_close_matches(value.lower(), list(by_lower), n=n, cutoff=0.6)]
+
+
+def unknown(what: str, value: str, candidates: list[str]) -> str:
+    """'no claim 'X' in the map; closest: ...' — the nearest ids, not every id of a large map."""
+    near = closest(value, candidates)
+    if near:
+        return f"no {what} '{value}' in the map; closest: {', '.join(near)}"
+    sample = ", ".join(candidates[:5]) + (", …" if len(candidates) > 5 else "")
+    return f"no {what} '{value}' in the map and none is spelled like it; the map has {len(candidates)}, e.g. {sample or '(none)'}"
 
 
 def norm(text: str) -> str:
@@ -93,7 +116,7 @@ def find_claim(jm: JourneyMap, claim_id: str) -> tuple[Location, list[Claim], Cl
         for claim in claims:
             if claim.id == claim_id:
                 return loc, claims, claim
-    raise EditRefusedError(f"no claim '{claim_id}' in the map; claim ids: {listing(claim_ids(jm))}")
+    raise EditRefusedError(unknown("claim", claim_id, claim_ids(jm)))
 
 
 def has_claim(jm: JourneyMap, claim_id: str) -> bool:

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from assistant.errors import JourneyError
 from assistant.models import JourneyMap, Strict
+from assistant.refine import lookup
 from assistant.refine.diff import MapDiff
 from assistant.refine.edits import AddClaimEdit, DeleteEdit, MapEdit, MergeClaimsEdit, MoveEdit, RenameEdit, RewriteEdit
 from assistant.refine.session import Proposal, Refiner
@@ -29,6 +30,15 @@ USAGE = {
     "history": "/history",
     "diff": "/diff v<a> v<b>",
     "help": "/help",
+}
+EXAMPLES = {
+    "rename": "/rename pp-purchase-1 Card payment fails",
+    "rewrite": "/rewrite gl-purchase-1 Pay quickly, without errors",
+    "merge": "/merge pp-purchase-1 pp-purchase-2 as Checkout fails",
+    "move": "/move pp-purchase-1 delivery.pain_points",
+    "delete": "/delete pp-purchase-1#2",
+    "add": "/add purchase.pain_points u_1a2b,u_3c4d Promo codes fail",
+    "diff": "/diff v1 v3",
 }
 CommandName = Literal["rename", "rewrite", "merge", "move", "delete", "add", "undo", "redo", "history", "diff", "help"]
 _NO_ARGS = ("undo", "redo", "history", "help")
@@ -55,8 +65,29 @@ class SlashResult(Strict):
     diff: Optional[MapDiff] = None
 
 
+def syntax(name: str) -> str:
+    """A command's usage line, with an example when it takes arguments."""
+    return USAGE[name] + (f"   e.g. {EXAMPLES[name]}" if name in EXAMPLES else "")
+
+
+EDIT_COMMANDS = ("rename", "rewrite", "merge", "move", "delete", "add")
+
+
+def help_text(names: Optional[tuple[str, ...]] = None) -> str:
+    """The syntax of every command (or of `names`), each followed by an example when it takes arguments."""
+    lines = []
+    for name, usage in USAGE.items():
+        if names is not None and name not in names:
+            continue
+        first, *others = usage.split("   or   ")
+        lines += [first] + [f"  or {form}" for form in others]
+        if name in EXAMPLES:
+            lines.append(f"    e.g. {EXAMPLES[name]}")
+    return "\n".join(lines)
+
+
 def _usage(name: str, problem: str) -> SlashUsageError:
-    return SlashUsageError(f"{problem}; usage: {USAGE[name]}")
+    return SlashUsageError(f"{problem}; usage: {syntax(name)}")
 
 
 def _first(rest: str) -> tuple[str, str]:
@@ -161,10 +192,26 @@ def _history_text(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def check_merge_text(journey_map: JourneyMap, edits: list) -> None:
+    """'/merge a b Payment fails' (no 'as') reads the words as ids; say how to name the merged claim instead."""
+    known = set(lookup.all_ids(journey_map))
+    for edit in edits:
+        if not isinstance(edit, MergeClaimsEdit) or edit.text is not None:
+            continue
+        ids = edit.claim_ids
+        first = next((n for n, i in enumerate(ids) if i not in known), None)
+        if first is None or first < 2 or any(i in known or lookup.looks_like_id(i) for i in ids[first:]):
+            continue
+        text = " ".join(ids[first:])
+        raise _usage("merge", f"'{text}' is not a claim id; to name the merged claim, put 'as' before its text: "
+                              f"/merge {' '.join(ids[:first])} as {text}")
+
+
 def run_slash(refiner: Refiner, text: str, accept: bool = False, author: str = "user") -> SlashResult:
     """Run a slash command. Editing commands return a Proposal (saved on accept), or save at once with accept=True."""
     command = parse_slash(text)
     if command.edits:
+        check_merge_text(refiner.current(), command.edits)
         proposal = refiner.propose(command.edits)
         if not accept:
             return SlashResult(message=proposal.diff_text + "\n(accept to save this as a new version)",
@@ -185,4 +232,4 @@ def run_slash(refiner: Refiner, text: str, accept: bool = False, author: str = "
             versions = (current.parent_version, current.version)
         diff = refiner.diff(*versions)
         return SlashResult(message=diff.text(), diff=diff)
-    return SlashResult(message="\n".join(USAGE.values()))
+    return SlashResult(message=help_text())

@@ -1,5 +1,5 @@
 """`journey chat` end to end through its real entry point, with scripted stdin and the scripted fake model:
-a cited answer, an honest refusal, a slash edit and a natural-language edit saved as v2 and v3, /undo back
+a cited answer, an honest refusal, a slash edit and an edit in words saved as v2 and v3, /undo back
 to v2, /history and /diff, and the version files on disk."""
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def claim_text(journey_map, claim_id: str) -> str:
 def test_chat_answers_refuses_edits_and_undoes(ws_settings, saved_map, fake_model):
     edit, chat = fake_model
     first, second = [c for s in saved_map.stages for c in s.pain_points][:2]
-    edit.update({"op": "rename", "target_ids": [second.id], "text": "Checkout crashes empty the basket", "destination": None})
+    # were the model asked, it would copy its prompt's example, as the default small model did
+    edit.update({"op": "merge", "target_ids": [first.id, first.id], "text": "Slow delivery", "destination": None})
     script = [
         ANSWERABLE,
         OFF_TOPIC,
@@ -55,14 +56,16 @@ def test_chat_answers_refuses_edits_and_undoes(ws_settings, saved_map, fake_mode
     _help, answer, refusal, proposed, saved_v2, requested, saved_v3, undone, history, diff, _ = (
         " ".join(reply.split()) for reply in result.stdout.split("you>"))
 
+    assert "/merge <id> <id> [...] [as <text>] e.g. /merge pp-purchase-1 pp-purchase-2 as Checkout fails" in _help
+
     # a cited answer from the corpus, then an honest refusal with no model call
     assert chat.schemas()[0] == "ChatAnswer" and chat.schemas().count("ChatAnswer") == 1
     assert re.search(r"^Customers said: .+ \[1\] \[1\] \".+\" \(threadline_survey_2026\.csv, TL-\d+, row \d+\)$", answer), answer
     assert refusal.startswith("The feedback doesn't cover this. Closest feedback found:"), refusal
 
-    # two accepted edits, the second from a natural-language request through the model, then /undo
+    # two accepted edits, the second from a request in words; it names its id, so no model is asked; then /undo
     assert "Delivery costs put new customers off" in proposed and saved_v2 == "saved as v2"
-    assert chat.schemas()[-1] == "MapEdits"
+    assert "MapEdits" not in chat.schemas()
     assert "Checkout crashes empty the basket" in requested and saved_v3 == "saved as v3"
     assert undone == f"undo: map '{saved_map.id}' is now at version 2"
     assert re.search(r"^v1 .* v2 ← v1 .*rename .*Delivery costs put new customers off' \[current\] v3 ← v2 .*rename ", history), history

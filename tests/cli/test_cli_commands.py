@@ -136,6 +136,25 @@ def test_map_versions_edit_undo_redo(runner, ws_settings, saved_map):
     assert bad.exit_code != 0 and "error" in bad.stderr
 
 
+def test_map_edit_in_words_usage_and_help(runner, ws_settings, saved_map):
+    ws = ws_settings.home
+    first, second = [c for s in saved_map.stages for c in s.pain_points][:2]
+    no_as = run(runner, "map", "edit", f"/merge {first.id} {second.id} Payment fails at checkout", "--workspace", ws)
+    message = " ".join(no_as.stderr.split())
+    assert no_as.exit_code == 1
+    assert f"put 'as' before its text: /merge {first.id} {second.id} as Payment fails at checkout" in message
+    assert "usage: /merge <id> <id> [...] [as <text>]" in message  # not eaten as console markup
+    typo = run(runner, "map", "edit", f"/rename {first.id}0 Payment fails", "--workspace", ws)
+    assert typo.exit_code == 1 and f"closest: {first.id}" in " ".join(typo.stderr.split())
+    words = run(runner, "map", "edit", f"merge {first.id} and {second.id} as Payment fails at checkout", "--workspace", ws)
+    assert words.exit_code == 0, words.output
+    assert "saved version" in words.stdout and "Payment fails at checkout" in words.stdout
+    assert run(runner, "map", "undo", "--workspace", ws).exit_code == 0
+    shown = " ".join(run(runner, "map", "edit", "--help").stdout.split())
+    assert "/merge <id> <id> [...] [as <text>] e.g. /merge pp-purchase-1 pp-purchase-2 as Checkout fails" in shown
+    assert "/move <claim-id> <stage-or-persona>.<lane>" in shown and "/add <stage>.<lane>" in shown
+
+
 @pytest.mark.parametrize("fmt", ["json", "md", "csv", "html"])
 def test_export(runner, ws_settings, saved_map, tmp_path, fmt):
     target = tmp_path / f"map.{fmt}"
@@ -150,6 +169,26 @@ def test_eval_grounding_gate(runner, ws_settings, saved_map):
     result = run(runner, "eval", "--suite", "grounding", "--fail-under", "quote_verbatim_rate=1.0", "--workspace", ws_settings.home)
     assert result.exit_code == 0, result.output
     assert "quote_verbatim_rate" in result.stdout
+    assert "Gate: PASSED (exit code 0)\nDecided by --fail-under quote_verbatim_rate ≥ 1 only" in result.stdout
+
+
+def test_eval_history_and_compare_are_readable(runner, ws_settings, saved_map):
+    ws = ws_settings.home
+    for _ in range(2):
+        assert run(runner, "eval", "--suite", "grounding", "--workspace", ws).exit_code in (0, 1)
+    listed = run(runner, "eval", "--history", "--workspace", ws)
+    assert listed.exit_code == 0, listed.output
+    run_ids = re.findall(r"^\| (\d{8}-\d{6}-\d{6}) \| .* \| grounding \|", listed.stdout, re.M)
+    assert len(run_ids) >= 2
+    compared = run(runner, "eval", "--compare", run_ids[-2], "--compare", run_ids[-1], "--workspace", ws)
+    assert compared.exit_code == 0, compared.output
+    assert "| suite | metric | A | B | B − A |" in compared.stdout
+    assert re.search(r"^\| grounding \| quote_verbatim_rate \| 1 \| 1 \| 0 \|$", compared.stdout, re.M)
+    assert "suite=" not in compared.stdout
+    as_json = run(runner, "eval", "--compare", run_ids[-2], "--compare", run_ids[-1], "--report", "json", "--workspace", ws)
+    assert json.loads(as_json.stdout)[0]["suite"] == "grounding"
+    unknown = run(runner, "eval", "latest", "--compare", "a", "--compare", "b", "--workspace", ws)
+    assert unknown.exit_code == 2 and "`journey eval --history`" in " ".join(unknown.stderr.split())
 
 
 def test_ask_off_topic_exits_3_without_a_model(runner, ws_settings, saved_map):

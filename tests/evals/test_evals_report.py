@@ -7,8 +7,8 @@ from assistant.errors import ConfigError
 from evals.core import EvalResult, FailingItem, SuiteReport
 from evals.grounding import run_grounding
 from evals.mutations import invent_number
-from evals.report import (append_history, compare, gate, load_history, parse_fail_under, render, to_html, to_json,
-                          to_markdown)
+from evals.report import (append_history, compare, compare_markdown, gate, history_markdown, load_history,
+                          parse_fail_under, render, to_html, to_json, to_markdown)
 from tests.mapfixtures import make_map
 
 
@@ -65,8 +65,26 @@ def test_history_and_compare(tmp_path: Path):
     assert deltas["quote_verbatim_rate"].delta == pytest.approx(0.25)
     assert deltas["latency_p95_s"].delta == 0
     assert deltas["persona_distinctness"].delta is None
-    with pytest.raises(ConfigError, match="no eval run 'r9'"):
+    with pytest.raises(ConfigError, match="no eval run 'r9' in the history; list the recorded runs with `journey eval --history`"):
         compare("r1", "r9", path)
+
+
+def test_compare_and_history_read_as_tables(tmp_path: Path):
+    path = tmp_path / "runs" / "evals.jsonl"
+    append_history(path, [_report(0.5, run_id="r1")])
+    append_history(path, [_report(0.75, run_id="r2")])
+    table = compare_markdown(compare("r1", "r2", path), "r1", "r2").splitlines()
+    assert table[0] == "Compare `r1` (A) with `r2` (B)"
+    assert table[2] == "| suite | metric | A | B | B − A |"
+    assert "| grounding | quote_verbatim_rate | 0.5 | 0.75 | +0.25 |" in table
+    assert "| grounding | latency_p95_s | 3 | 3 | 0 |" in table
+    assert "| grounding | persona_distinctness | – | – | – |" in table
+    assert not any("MetricDelta" in line or "suite=" in line for line in table)
+    listed = history_markdown(load_history(path))
+    assert listed.startswith("2 eval run(s)") and "| r1 | " in listed and "| grounding | m v2 | failed |" in listed
+    assert history_markdown(load_history(path), last=1).startswith("Last 1 of 2 eval runs")
+    assert "| r1 |" not in history_markdown(load_history(path), last=1)
+    assert history_markdown([]).startswith("No eval runs recorded yet")
 
 
 def test_compare_reports_directly_on_real_runs():

@@ -10,6 +10,7 @@ from assistant.refine import (
     AddClaimEdit, DeleteEdit, MergeClaimsEdit, MoveEdit, RegenerateEdit, RenameEdit, RewriteEdit, SplitClaimEdit,
     apply_edits, parse_edit,
 )
+from assistant.refine import lookup
 from assistant.refine.lookup import find_claim
 
 
@@ -109,13 +110,24 @@ def test_deleting_the_only_evidence_of_an_observed_claim_is_refused(jm, units):
         apply_edits(jm, [DeleteEdit(target="pp-consideration-1", evidence_index=0)], units)
 
 
-def test_made_up_ids_are_refused_with_the_valid_ids(jm, units):
-    with pytest.raises(EditRefusedError, match="no claim 'pp-made-up-9'.*pp-purchase-1"):
-        apply_edits(jm, [MergeClaimsEdit(claim_ids=["pp-purchase-1", "pp-made-up-9"])], units)
-    with pytest.raises(EditRefusedError, match="nothing named 'ghost'"):
+def test_made_up_ids_are_refused_with_the_closest_ids(jm, units):
+    with pytest.raises(EditRefusedError, match="no claim 'pp-purchase-9' in the map; closest: pp-purchase-1"):
+        apply_edits(jm, [MergeClaimsEdit(claim_ids=["pp-delivery-1", "pp-purchase-9"])], units)
+    with pytest.raises(EditRefusedError, match="no id or stage name 'ghost' in the map and none is spelled like it; the map has"):
         apply_edits(jm, [RenameEdit(target="ghost", new="x")], units)
-    with pytest.raises(EditRefusedError, match="nothing to delete with id 'ghost'"):
+    with pytest.raises(EditRefusedError, match="no claim, opportunity or persona 'ghost'"):
         apply_edits(jm, [DeleteEdit(target="ghost")], units)
+    with pytest.raises(EditRefusedError, match="cannot move the quote: no claim 'pp-delivery-7' in the map; closest: pp-delivery-1"):
+        apply_edits(jm, [MoveEdit(target="pp-purchase-1", destination="pp-delivery-7", evidence_index=0)], units)
+
+
+def test_an_unknown_id_in_a_large_map_lists_the_closest_ids_not_all_of_them():
+    ids = [f"{lane}-{stage}-{n}" for lane in ("tp", "pp", "dl") for stage in ("awareness", "purchase", "delivery")
+           for n in range(1, 40)]
+    message = lookup.unknown("claim", "pp-purchase-40", ids)
+    assert message.startswith("no claim 'pp-purchase-40' in the map; closest: pp-purchase-4")
+    assert len(message.split(", ")) <= 5 and "tp-awareness-1" not in message
+    assert "Payment" in lookup.unknown("claim", "Payment", ids) and "e.g. tp-awareness-1" in lookup.unknown("claim", "Payment", ids)
 
 
 def test_move_claim_to_another_stage_and_to_a_persona_lane(jm, units):

@@ -8,7 +8,7 @@ from assistant.errors import EditRefusedError
 from assistant.refine import (
     AddClaimEdit, DeleteEdit, MergeClaimsEdit, MoveEdit, RenameEdit, RewriteEdit, SlashUsageError, parse_slash, run_slash,
 )
-from assistant.refine.slash import USAGE
+from assistant.refine.slash import EXAMPLES, USAGE, help_text, syntax
 
 
 @pytest.mark.parametrize("text, edit", [
@@ -52,7 +52,9 @@ def test_bad_syntax_gives_the_usage_line(text, problem, usage):
     with pytest.raises(SlashUsageError) as caught:
         parse_slash(text)
     assert problem in str(caught.value)
-    assert str(caught.value).endswith(f"usage: {usage}")
+    name = text.split()[0][1:]
+    assert str(caught.value).endswith(f"usage: {usage}" + (f"   e.g. {EXAMPLES[name]}" if name in EXAMPLES else ""))
+    assert str(caught.value).endswith(syntax(name))
 
 
 def test_unknown_commands_and_plain_text():
@@ -89,7 +91,30 @@ def test_run_slash_undo_redo_history_diff_help(refiner):
     assert diff.message.startswith("--- map-test v1\n+++ map-test v3")
     assert "- deleted pain point 'Tracking does not reflect where the parcel is' (stage delivery)" in diff.message
     assert run_slash(refiner, "/diff").message.startswith("--- map-test v2\n+++ map-test v3")
-    assert run_slash(refiner, "/help").message.splitlines() == list(USAGE.values())
+    assert run_slash(refiner, "/help").message == help_text()
+
+
+def test_help_shows_every_commands_syntax_with_an_example():
+    text = help_text()
+    for name, usage in USAGE.items():
+        assert usage.split("   or   ")[0] in text
+        if name in EXAMPLES:
+            assert f"{usage.split('   or   ')[0]}\n" in text and f"    e.g. {EXAMPLES[name]}" in text
+    assert "/merge <id> <id> [...] [as <text>]\n    e.g. /merge pp-purchase-1 pp-purchase-2 as Checkout fails" in text
+    assert "/undo" not in help_text(("rename", "merge")) and "/rename" in help_text(("rename", "merge"))
+
+
+def test_merge_text_without_as_is_explained_with_the_fixed_command(refiner, store):
+    with pytest.raises(SlashUsageError) as caught:
+        run_slash(refiner, "/merge pp-purchase-1 pp-delivery-1 Payment fails at checkout")
+    message = str(caught.value)
+    assert message.startswith("'Payment fails at checkout' is not a claim id; to name the merged claim, put 'as' before its "
+                              "text: /merge pp-purchase-1 pp-delivery-1 as Payment fails at checkout; usage: /merge")
+    assert "tp-purchase-1" not in message  # no dump of every id
+    assert store.versions("map-test") == [1]
+    # an id-shaped typo is left to the map lookup, which names the closest ids
+    with pytest.raises(EditRefusedError, match="no claim 'pp-delivery-7' in the map; closest: pp-delivery-1"):
+        run_slash(refiner, "/merge pp-purchase-1 pp-delivery-7")
 
 
 def test_run_slash_refuses_what_the_map_does_not_have(refiner):
