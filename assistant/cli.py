@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.errors import JourneyError
+from assistant.wording import plural
 
 app = typer.Typer(help="Grounded personas and customer-journey maps from qualitative feedback.", no_args_is_help=True, add_completion=False)
 model_app = typer.Typer(help="Manage the local model files.", no_args_is_help=True)
@@ -54,11 +55,6 @@ def _run(action: Callable[[], int | None]) -> None:
         err.print("interrupted")
         raise typer.Exit(130)
     raise typer.Exit(code or 0)
-
-
-def _plural(n: int, word: str) -> str:
-    """'1 file', '2 files'."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _parse_where(pairs: List[str]) -> dict | None:
@@ -108,7 +104,7 @@ def ingest(
             err.print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
         if report.redactions:
             out.print("redacted: " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.redactions.items())), highlight=False)
-        out.print(f"{_plural(report.files, 'file')} · {_plural(report.units_added, 'unit')} added · {report.units_removed} removed · "
+        out.print(f"{plural(report.files, 'file')} · {plural(report.units_added, 'unit')} added · {report.units_removed} removed · "
                   f"{report.skipped_unchanged} unchanged · {len(report.failed)} failed · {report.units_per_second:.0f} units/s", highlight=False)
         return 1 if report.failed else 0
 
@@ -129,8 +125,8 @@ def remove(
 
         removed = api.remove_sources(sources, _settings(workspace, existing=True, chroma_url=chroma_url), wait_seconds=wait)
         for source, units in removed.items():
-            out.print(f"removed {source}: {_plural(units, 'unit')}", highlight=False)
-        out.print(f"{_plural(len(removed), 'source')} · {_plural(sum(removed.values()), 'unit')} removed. Maps drafted before keep their quotes; "
+            out.print(f"removed {source}: {plural(units, 'unit')}", highlight=False)
+        out.print(f"{plural(len(removed), 'source')} · {plural(sum(removed.values()), 'unit')} removed. Maps drafted before keep their quotes; "
                   "`journey eval` flags quotes whose units are gone, `journey draft` drafts afresh.", highlight=False)
 
     _run(body)
@@ -342,7 +338,7 @@ def map_list(workspace: Optional[Path] = WorkspaceOpt):
         store = api.map_store(_settings(workspace, existing=True))
         for map_id in store.map_ids():
             head = store.head(map_id)
-            out.print(f"{map_id}  current v{head['current']}  ({_plural(len(store.versions(map_id)), 'version')})", highlight=False)
+            out.print(f"{map_id}  current v{head['current']}  ({plural(len(store.versions(map_id)), 'version')})", highlight=False)
 
     _run(body)
 

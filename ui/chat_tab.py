@@ -23,7 +23,8 @@ from ui.state import SessionState, ensure
 STREAM_EVERY_S = 0.08
 HELP = ("Ask about the feedback (answers cite verbatim quotes as [n]), or edit the map: "
         "`/rename <id> <text>`, `/merge <id> <id> [as <text>]`, `/move <claim-id> <stage>.<lane>`, `/delete <id>`, "
-        "`/undo`, `/redo`, `/history`, `/diff v1 v2`, `/help`. Claim ids are in the Map tab's evidence picker.")
+        "`/undo`, `/redo`, `/history`, `/diff v1 v2`, `/help`, or in words that name ids (\"merge pp-purchase-1 and "
+        "pp-purchase-2 as Checkout fails\"). Claim ids are in the Map tab's evidence picker.")
 
 
 @dataclass

@@ -13,6 +13,7 @@ import pandas as pd
 
 from assistant import api
 from assistant.config import Settings
+from assistant.wording import noun, plural
 from assistant.ingest import SUPPORTED_EXTENSIONS, ReadOptions
 from ui.common import WRITE_GROUP, guarded, parse_where
 
@@ -85,11 +86,11 @@ def ingest_uploads(settings: Settings, files: Any, folder: Any, progress: Any = 
         else:
             rows.append([source, "ok", in_store.get(source, 0), "; ".join(warned.get(source, []))])
     rows += [[name, "rejected", 0, f"unsupported type; supported: {', '.join(SUPPORTED_EXTENSIONS)}"] for name in rejected]
-    summary = (f"**Ingested {report.files - len(report.failed)} of {report.files} file(s)** in {report.seconds:.1f} s: "
-               f"{report.units_added} units added, {report.units_removed} removed, "
-               f"{report.skipped_unchanged} file(s) unchanged.")
+    summary = (f"**Ingested {report.files - len(report.failed)} of {plural(report.files, 'file')}** in {report.seconds:.1f} s: "
+               f"{plural(report.units_added, 'unit')} added, {report.units_removed} removed, "
+               f"{plural(report.skipped_unchanged, 'file')} unchanged.")
     if report.failed or rejected:
-        summary += f" **{len(report.failed) + len(rejected)} file(s) not ingested**: see the table."
+        summary += f" **{plural(len(report.failed) + len(rejected), 'file')} not ingested**: see the table."
     return summary, pd.DataFrame(rows, columns=FILE_COLUMNS)
 
 
@@ -101,7 +102,9 @@ def corpus_stats(settings: Settings) -> tuple[str, pd.DataFrame, Any]:
         return "The corpus is empty: upload interviews, surveys, reviews or tickets and press **Ingest**.", \
             pd.DataFrame(columns=["column", "distinct values"]), picker
     sources = ", ".join(f"`{name}` ({count})" for name, count in sorted(stats["sources"].items()))
-    text = (f"**{stats['units']}** units · **{len(stats['sources'])}** sources · **{stats['respondents']}** respondents · "
+    counts = " · ".join(f"**{n}** {noun(n, word)}" for n, word in
+                        ((stats["units"], "unit"), (len(stats["sources"]), "source"), (stats["respondents"], "respondent")))
+    text = (f"{counts} · "
             f"embedder `{stats['embedder']}`\n\nSources: {sources}")
     columns = pd.DataFrame(sorted(stats["columns"].items()), columns=["column", "distinct values"])
     return text, columns, picker

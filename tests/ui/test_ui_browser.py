@@ -79,7 +79,7 @@ def test_upload_ingest_draft_and_ask(app_url, page):
     page.locator("#upload-files input[type=file]").set_input_files([str(p) for p in UPLOADS])
     sync_api.expect(page.locator("#upload-files")).to_contain_text("interview_06_owen", timeout=30_000)
     page.locator("#ingest-button").click()
-    wait_for(page, "#ingest-summary", "Ingested 2 of 2 file(s)", 120)
+    wait_for(page, "#ingest-summary", "Ingested 2 of 2 files", 120)
     wait_for(page, "#corpus-stats", "2 sources", 10)
     shot(page, "01-corpus")
 

@@ -40,7 +40,7 @@ def test_ingest_uploads_reports_per_file_and_rejects_unsupported_types(client, t
     rows = {row[0]: row for row in _rows(table)}
     assert rows["interview_02_dean.txt"][1] == "ok" and rows["interview_02_dean.txt"][2] > 10
     assert rows["notes.exe"][1] == "rejected" and ".csv" in rows["notes.exe"][3]
-    assert "Ingested 1 of 1 file(s)" in summary and "not ingested" in summary
+    assert "Ingested 1 of 1 file**" in summary and "**1 file not ingested**" in summary
     assert "`interview_02_dean.txt`" in stats_text
 
 

@@ -55,3 +55,10 @@ def test_card_anchor_maps_back_to_its_claim():
     assert claim_for_anchor(journey_map, anchor("c", "pp-delivery-1")) == "pp-delivery-1"
     assert claim_for_anchor(journey_map, anchor("o", "op-purchase-1")) == "op-purchase-1"
     assert claim_for_anchor(journey_map, "nothing") is None
+
+
+def test_counts_say_one_file_and_two_files():
+    from assistant.wording import noun, plural
+
+    assert [plural(n, "file") for n in (0, 1, 2)] == ["0 files", "1 file", "2 files"]
+    assert noun(1, "respondent") == "respondent" and noun(3, "respondent") == "respondents"
