@@ -150,7 +150,7 @@ def build_personas(segments: list[Any], stage_set: StageSet, stage_of: dict, val
         positive = [i for i in by_valence[::-1][:4] if valence_of.get(i, 0.0) >= POSITIVE_ABOVE]
         name, summary, lanes, origin = synth.persona_profile(persona_id, described, reps, negative, positive)
         if name and folded(name) in respondent_ids:
-            synth._reject("persona_profile", name, "is a respondent id, not a persona name")
+            synth.reject("persona_profile", name, "is a respondent id, not a persona name")
             name = ""
         stage_emotions = {}
         for definition in stage_set.stages:

@@ -104,7 +104,7 @@ class Synthesizer:
         """Keep a model-written text only when it resembles one of its quotes (see fit.py); log the rejections."""
         ok = fits(self.embedder, text, quotes, floor, self.banned)
         if not ok:
-            self._reject(chain, text, "does not fit its quotes")
+            self.reject(chain, text, "does not fit its quotes")
         return ok
 
     def vocabulary(self) -> Vocabulary:
@@ -119,7 +119,7 @@ class Synthesizer:
         units do not: the check `journey eval` scores as unsupported_numbers."""
         problem = mention_problem(text, support_text(owner, self.units), self.vocabulary(), allowed)
         if problem:
-            self._reject(chain, text, problem)
+            self.reject(chain, text, problem)
         return problem is None
 
     def _grounded(self, chain: str, claim: Claim | None) -> Claim | None:
@@ -136,14 +136,15 @@ class Synthesizer:
         checked = self.lanes.claim(lane, claim)
         if checked is None:
             reason = "cites no want, need or intent" if lane == "goals" else f"cites no quote whose sentiment matches {lane}"
-            self._reject(lane, claim.text, reason)
+            self.reject(lane, claim.text, reason)
         return checked
 
     def _lane_sentence(self, lane: str, text: str, keywords: Sequence[str] = ()) -> str:
         """The sentence of a unit to quote in `lane` (with no lane check: the one naming most keywords)."""
         return self.lanes.sentence(lane, text, keywords) if self.lanes is not None else best_sentence(text, keywords)
 
-    def _reject(self, chain: str, text: str, reason: str) -> None:
+    def reject(self, chain: str, text: str, reason: str) -> None:
+        """Record that a model-written `text` of `chain` was not used, and why (kept in fallbacks and the run log)."""
         with self._lock:
             self.fallbacks.append(f"{chain}: label {text[:60]!r} {reason}")
             if self.run_log is not None:
@@ -193,7 +194,7 @@ class Synthesizer:
             label = labels.themes[index] if index < len(labels.themes) else None
             if label is None or not all(n in allowed for n in label.sources):  # cites another theme's quotes
                 if label is not None:
-                    self._reject("theme_labels", label.title, "cites quotes of another theme")
+                    self.reject("theme_labels", label.title, "cites quotes of another theme")
                 out[theme.claim_id] = None
                 continue
             prefix = f"themes[{index}]."
@@ -221,7 +222,7 @@ class Synthesizer:
                 return claim, (written if fitting else None)
         fitting_sources = [s for s in sources if self.lanes is None or self.lanes.fits(lane, s.quote)]
         if not fitting_sources:
-            self._reject(lane, theme.claim_id, f"no representative quote's sentiment matches {lane}")
+            self.reject(lane, theme.claim_id, f"no representative quote's sentiment matches {lane}")
             return None, None
         reps = [self.units[s.unit_id] for s in fitting_sources]
         title = extractive_title(theme.keywords, reps[0], fitting_sources[0].quote)
@@ -264,10 +265,10 @@ class Synthesizer:
             if ev is None or folded(point.text) in seen:
                 continue
             if not is_phrase(point.text):
-                self._reject(lane, point.text, "is not one short phrase")
+                self.reject(lane, point.text, "is not one short phrase")
                 continue
             if persona and speaks_as_customer(point.text) and not (lane == "goals" and is_goal_like(point.text)):
-                self._reject(lane, point.text, "speaks as a customer instead of about them")
+                self.reject(lane, point.text, "speaks as a customer instead of about them")
                 continue
             claim = self._in_lane(lane, self._grounded(lane, make_claim(f"{prefix}-{len(claims) + 1}", point.text, "inferred",
                                                                         [ev.unit_id], [], units=self.units, evidence=[ev])))
@@ -284,13 +285,13 @@ class Synthesizer:
         kept = []
         for sentence in sentences(tidy_prose(text, field_limit(PersonaProfile, "summary"))):
             if speaks_as_customer(sentence):
-                self._reject("persona_profile", sentence, "speaks as a customer instead of about them")
+                self.reject("persona_profile", sentence, "speaks as a customer instead of about them")
             elif missing := unsupported_numbers(sentence, quotes):
-                self._reject("persona_profile", sentence, f"has numbers no quote has ({', '.join(missing)})")
+                self.reject("persona_profile", sentence, f"has numbers no quote has ({', '.join(missing)})")
             elif names := unsupported_names(sentence, "\n".join(quotes), self.vocabulary()):
-                self._reject("persona_profile", sentence, f"names what no quote names ({', '.join(names)})")
+                self.reject("persona_profile", sentence, f"names what no quote names ({', '.join(names)})")
             elif supported_share(sentence, quotes) < MIN_SUPPORTED:
-                self._reject("persona_profile", sentence, "says things its quotes do not")
+                self.reject("persona_profile", sentence, "says things its quotes do not")
             elif self._fits(sentence, quotes, "persona_profile", MIN_SUMMARY_FIT):
                 kept.append(sentence)
         return " ".join(kept)
