@@ -133,7 +133,7 @@ def remove(
 
 
 @app.command()
-def stats(workspace: Optional[Path] = WorkspaceOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = typer.Option(False, "--json")):
+def stats(workspace: Optional[Path] = WorkspaceOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON.")):
     """Corpus statistics: units, sources, respondents, metadata columns."""
 
     def body():
