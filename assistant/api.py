@@ -95,12 +95,23 @@ def search(query: str, settings: Settings, k: int = 10, where: dict | None = Non
     Filter keys must be ones the units carry (or persona, matched by id or name in the current map);
     an empty query, k < 1 or an unknown key raises SearchRequestError instead of finding nothing.
     """
-    from assistant.search_filters import check_request, resolve_where
+    from assistant.search_filters import check_request
 
     check_request(query, k)
     store = open_store(settings)
-    where = resolve_where(where, store.filter_keys(), lambda: load_map(settings))
-    return store.search(query, k=k, where=where, mode=mode)
+    return store.search(query, k=k, where=_resolved_where(store, settings, where), mode=mode)
+
+
+def list_units(settings: Settings, where: dict | None = None, k: int = 10) -> list:
+    """The first `k` units matching the filters (no query), with filters checked and resolved as `search` does."""
+    store = open_store(settings)
+    return store.all_units(_resolved_where(store, settings, where))[:k]
+
+
+def _resolved_where(store, settings: Settings, where: dict | None) -> dict | None:
+    from assistant.search_filters import resolve_where
+
+    return resolve_where(where, store.filter_keys(), lambda: load_map(settings))
 
 
 def stats(settings: Settings) -> dict:

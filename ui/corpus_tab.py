@@ -135,7 +135,7 @@ def search_units(settings: Settings, query: str, filters: str, mode: str, k: flo
             rows.append([rank, round(hit.score, 4), hit.text, meta.get("source", ""), meta.get("respondent") or "",
                          _locator(meta), hit.unit_id])
     else:
-        units = api.open_store(settings).all_units(where)[: int(k)]
+        units = api.list_units(settings, where, int(k))
         rows = [[n, None, u.text, u.source, u.respondent or "", u.locator.label(), u.id] for n, u in enumerate(units, 1)]
     return pd.DataFrame(rows, columns=SEARCH_COLUMNS)
 

@@ -274,3 +274,14 @@ def test_draft_estimate_follows_the_corpus_and_an_empty_one_gets_no_estimate(run
     small = run(runner, "draft", "--workspace", tmp_path / "ws")
     calls = int(re.search(r"up to (\d+) LLM calls", small.stderr).group(1))
     assert calls == cost.planned_calls(8, units=3, respondents=3, capable=False) < cost.planned_calls(8, capable=False)
+
+
+def test_listing_units_without_a_query_resolves_filters_like_search(ws_settings, saved_map):
+    from assistant import api
+    from assistant.errors import SearchRequestError
+
+    persona = saved_map.personas[0]
+    units = api.list_units(ws_settings, {"persona": persona.name}, k=5)
+    assert units and all(u.respondent in persona.respondents for u in units)
+    with pytest.raises(SearchRequestError, match="unknown filter key 'foo'"):
+        api.list_units(ws_settings, {"foo": "bar"})
