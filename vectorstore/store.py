@@ -31,8 +31,9 @@ from vectorstore.records import (
     check_label_key,
     is_unit_key,
     public_metadata,
+    record_metadata,
+    record_text,
     unit_from_record,
-    unit_metadata,
 )
 
 if TYPE_CHECKING:
@@ -302,8 +303,9 @@ class FeedbackStore:
         wanted = {u.text for u in units}
         vector_of: dict[str, np.ndarray] = {}
         for chunk in _chunks(list(stale) if wanted else [], READ_PAGE):
-            page = self.collection.get(ids=list(chunk), include=["documents", "embeddings"])
-            for text, vector in zip(page["documents"], page["embeddings"]):
+            page = self.collection.get(ids=list(chunk), include=["metadatas", "documents", "embeddings"])
+            for document, metadata, vector in zip(page["documents"], page["metadatas"], page["embeddings"]):
+                text = record_text(document, metadata)
                 if text in wanted:
                     vector_of.setdefault(text, np.asarray(vector, dtype=np.float32))
         return {u.id: vector_of[u.text] for u in units if u.text in vector_of}
@@ -313,6 +315,7 @@ class FeedbackStore:
 
         A batch whose ids are all new goes through Chroma's add, which skips the per-id lookup that
         upsert makes (about 6% of the write); checking that they are new costs ~1 ms per 300 ids.
+        No Chroma document is written: the text is a metadata key (see vectorstore.records).
         """
         for begin in range(0, len(units), EMBED_BATCH):
             chunk = units[begin : begin + EMBED_BATCH]
@@ -323,15 +326,14 @@ class FeedbackStore:
             write(
                 ids=ids,
                 embeddings=np.asarray(chunk_vectors, dtype=np.float32),
-                documents=[u.text for u in chunk],
-                metadatas=[unit_metadata(u) for u in chunk],
+                metadatas=[record_metadata(u) for u in chunk],
             )
 
     def _refresh_metadata(self, units: Sequence[FeedbackUnit], existing: Mapping[str, tuple[dict[str, Any], Any]]) -> None:
         """Rewrite unit-derived metadata that changed (labels are kept; vanished keys are removed)."""
         ids, metadatas = [], []
         for unit in units:
-            new = unit_metadata(unit)
+            new = record_metadata(unit)
             old = {k: v for k, v in existing[unit.id][0].items() if is_unit_key(k)}
             if new != old:
                 ids.append(unit.id)
@@ -466,7 +468,7 @@ class FeedbackStore:
         missing = [i for i in ids if i not in out]
         if missing:
             page = self.collection.get(ids=missing, include=["documents", "metadatas"])
-            out.update((i, (d or "", public_metadata(m))) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
+            out.update((i, (record_text(d, m), public_metadata(m))) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
         return out
 
     def index(self, record: tuple[str, bool] | None = None) -> CorpusIndex:
@@ -480,7 +482,7 @@ class FeedbackStore:
         vectors = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
         for page in self._pages(None, ["metadatas", "documents", "embeddings"]):
             ids += page["ids"]
-            documents += [d or "" for d in page["documents"]]
+            documents += [record_text(d, m) for d, m in zip(page["documents"], page["metadatas"])]
             metadatas += [public_metadata(m) for m in page["metadatas"]]
             if len(page["ids"]):
                 vectors.append(np.asarray(page["embeddings"], dtype=np.float32))

@@ -59,3 +59,14 @@ def test_unreachable_server_is_a_store_error_naming_the_fix(tmp_path):
     settings = Settings(home=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreError, match="chroma run"):
         make_client(settings)
+
+
+def test_a_long_unicode_text_round_trips_exactly_through_a_chroma_server(chroma_server, tmp_path):
+    """The text is stored as a metadata value, not a document: long values must come back byte for byte."""
+    settings = Settings(home=tmp_path / "ws", chroma_url=chroma_server, collection="server-long-text")
+    store = FeedbackStore.from_settings(settings, embedder=ToyEmbedder())
+    text = ("Die Rücksendung dauerte zu lange 🙁 — \"quoted\" and\nnew lines. " * 900) + "zebra refund"
+    unit = make_unit("long.txt", 0, text, "r1")
+    store.replace_source("long.txt", [unit], "fp")
+    assert store.get_units([unit.id]) == [unit] and len(text) > 50_000
+    assert store.search("zebra refund", k=1, mode="bm25")[0].text == text

@@ -39,11 +39,12 @@ def test_exact_round_trip_of_every_field_type(store):
     assert hit_meta["loc.page"] == 3 and "respondent" not in hit_meta and "unit_json" not in hit_meta
 
 
-def test_records_hold_no_unit_json_and_keep_integral_floats_and_none_columns(store):
+def test_records_hold_the_text_as_a_key_no_document_no_unit_json_and_keep_integral_floats_and_none_columns(store):
     unit = make_unit("survey.csv", 0, "Fine overall", "r1", score=2.0, count=2, empty=None, flag=False)
     store.replace_source("survey.csv", [unit], "fp")
     record = store.collection.get(ids=[unit.id], include=["metadatas", "documents"])
-    assert record["documents"] == ["Fine overall"] and "unit_json" not in record["metadatas"][0]
+    assert record["documents"] == [None] and record["metadatas"][0]["text"] == "Fine overall"  # no full-text index to write
+    assert "unit_json" not in record["metadatas"][0]
     assert record["metadatas"][0]["loc.span"] == f"0:0:{len(unit.text)}" and "loc.char_end" not in record["metadatas"][0]
     [back] = store.get_units([unit.id])
     assert back.model_dump() == unit.model_dump()
@@ -60,6 +61,25 @@ def test_records_written_with_unit_json_are_read_from_it_and_lose_it_on_re_inges
     metadata = store.collection.get(ids=[unit.id], include=["metadatas"])["metadatas"][0]
     assert "unit_json" not in metadata and metadata["m.segment"] == "smb"
     assert store.get_units([unit.id]) == [unit]
+
+
+def test_records_holding_their_text_as_the_document_are_read_everywhere_and_gain_the_key_on_re_ingest(store, toy_embedder):
+    unit = make_unit("survey.csv", 0, "Delivery was late again", "r1", segment="smb")
+    store.collection.upsert(ids=[unit.id], embeddings=toy_embedder.embed([unit.text]), documents=[unit.text], metadatas=[unit_metadata(unit)])
+    assert store.get_units([unit.id]) == [unit] and store.all_units() == [unit]
+    assert store.units_with_vectors()[0] == [unit]
+    [hit] = store.search("delivery late", k=1, mode="bm25")
+    assert hit.text == unit.text and "text" not in hit.metadata
+    assert store.texts_and_metadata([unit.id])[unit.id][0] == unit.text
+    assert store.replace_source("survey.csv", [unit], "fp") == (0, 0)
+    assert store.collection.get(ids=[unit.id], include=["metadatas"])["metadatas"][0]["text"] == unit.text
+    assert store.get_units([unit.id]) == [unit]
+
+
+def test_the_text_key_is_neither_a_filter_key_nor_a_label_key(filled_store):
+    assert "text" not in filled_store.filter_keys()
+    with pytest.raises(ValueError, match="cannot be a label key"):
+        filled_store.set_unit_labels({filled_store.all_units()[0].id: {"text": "x"}})
 
 
 def test_get_units_skips_unknown_ids_and_embeddings_are_the_stored_vectors(filled_store, toy_embedder):
