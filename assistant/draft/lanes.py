@@ -6,6 +6,12 @@ positive, by the same valence and the same bars a unit passes to join a pain or 
 sentence quoted from it praises the fit. A goal quotes a want, a need or an intent, not a complaint about
 the price ("It was £8 more than I expected.").
 
+A survey answer is read with its question (assistant.draft.asked): an answer to "What did you love most?"
+stands in a pain point or frustration only when its quote is clearly negative, past ANSWER_AGAINST_ITS_QUESTION
+times the plain bar, and an answer to "What almost stopped you from ordering?" in a delight or motivation
+only when it is clearly positive. The scorers read some praise as negative ("The customer service lady on
+email sorted out my wrong item in a day and didn't make me send it back": head -0.28, VADER -0.48).
+
 Every lane claim of a draft passes `LaneCheck.claim`; evidence that fails is dropped, and a claim left
 without evidence is dropped with it.
 
@@ -30,6 +36,7 @@ from assistant.models import Claim
 
 LANE_SIGN = {"pain_points": -1, "frustrations": -1, "delights": 1, "motivations": 1}
 HEAD_ONLY_POSITIVE = 2 * POSITIVE_ABOVE  # the bar of a positive quote VADER finds no sentiment word in
+ANSWER_AGAINST_ITS_QUESTION = 4  # times the plain bar, for an answer whose question asks for the other side
 # A want, need or intent that opens a clause ("I wanted to order a size 26", "..., I want to know where it came
 # from"), not one inside a comparison or a relative clause ("thinner than I hoped", "just what I wanted",
 # "Everything I want sells out", "For £35 I expected better").
@@ -56,11 +63,14 @@ class LaneCheck:
 
     known: valences already computed (a unit's text -> its valence), so a quote that is a whole unit costs nothing.
     lexical: a lexicon scorer (VADER); a positive-lane quote it scores 0 must clear HEAD_ONLY_POSITIVE.
+    asked: unit id -> the side its survey question asks for (+1 praise, -1 complaints; see asked.asked_side).
     """
 
-    def __init__(self, score: Scorer, known: Mapping[str, float] | None = None, lexical: Scorer | None = None):
+    def __init__(self, score: Scorer, known: Mapping[str, float] | None = None, lexical: Scorer | None = None,
+                 asked: Mapping[str, int] | None = None):
         self._score = score
         self._lexical = lexical
+        self._asked = {unit_id: side for unit_id, side in (asked or {}).items() if side}
         self._memo: dict[str, float] = {text.strip(): float(v) for text, v in (known or {}).items()}
 
     def valences(self, texts: Sequence[str]) -> list[float]:
@@ -70,24 +80,27 @@ class LaneCheck:
             self._memo.update(zip(missing, map(float, self._score(missing))))
         return [self._memo[k] for k in keys]
 
-    def leans(self, lane: str, quote: str) -> bool:
-        """True when the quote reads the way its lane does (lanes without a sign: always)."""
+    def leans(self, lane: str, quote: str, unit_id: str | None = None) -> bool:
+        """True when the quote (of unit `unit_id`, when known) reads the way its lane does (lanes without a sign: always)."""
         sign = LANE_SIGN.get(lane)
         if sign is None:
             return True
         value = self.valences([quote])[0]
+        if unit_id is not None and self._asked.get(unit_id) == -sign:
+            bar = ANSWER_AGAINST_ITS_QUESTION * (NEGATIVE_BELOW if sign < 0 else POSITIVE_ABOVE)
+            return sign * value >= sign * bar
         if sign < 0:
             return value <= NEGATIVE_BELOW
         if value >= HEAD_ONLY_POSITIVE or value < POSITIVE_ABOVE:
             return value >= POSITIVE_ABOVE
         return self._lexical is None or float(self._lexical([quote])[0]) != 0.0
 
-    def fits(self, lane: str, quote: str, inferred: bool = False) -> bool:
+    def fits(self, lane: str, quote: str, inferred: bool = False, unit_id: str | None = None) -> bool:
         """True when the quote may stand as evidence in `lane`. A goal quotes a want or need; a model-written
         (inferred) goal may also rest on a quote that is not a complaint ("I buy two dresses every spring for work")."""
         if lane == "goals":
             return is_goal_like(quote) or (inferred and self.valences([quote])[0] > NEGATIVE_BELOW)
-        return self.leans(lane, quote)
+        return self.leans(lane, quote, unit_id)
 
     def sentence(self, lane: str, text: str, keywords: Sequence[str] = ()) -> str:
         """The sentence of `text` to quote in `lane`: among those that lean the lane's way, the one naming most
@@ -105,7 +118,7 @@ class LaneCheck:
 
     def claim(self, lane: str, claim: Claim) -> Claim | None:
         """`claim` with only the evidence that fits its lane; None when none does."""
-        kept = [e for e in claim.evidence if self.fits(lane, e.quote, inferred=claim.kind == "inferred")]
+        kept = [e for e in claim.evidence if self.fits(lane, e.quote, inferred=claim.kind == "inferred", unit_id=e.unit_id)]
         if not kept:
             return None
         return claim if len(kept) == len(claim.evidence) else claim.model_copy(update={"evidence": kept})

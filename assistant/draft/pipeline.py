@@ -167,12 +167,14 @@ def _sentiment(units: list, vectors, rows: list[int]) -> tuple[dict[str, float],
 
 
 def _lane_check(units: list, valence_of: dict[str, float]):
-    """The lane check of this draft: quotes scored like units, and a quote that is a whole unit keeps its unit's valence."""
+    """The lane check of this draft: quotes scored like units, a quote that is a whole unit keeps its unit's valence,
+    and survey answers are read with their questions."""
     from assistant.analysis import sentiment
+    from assistant.draft.asked import asked_question, asked_side
     from assistant.draft.lanes import LaneCheck
 
     return LaneCheck(sentiment.valence, known={u.text: valence_of[u.id] for u in units if u.id in valence_of},
-                     lexical=sentiment.vader_valence)
+                     lexical=sentiment.vader_valence, asked={u.id: asked_side(asked_question(u)) for u in units})
 
 
 def _model_handle(settings, handle: Any):

@@ -220,7 +220,7 @@ class Synthesizer:
                 written = getattr(label, "opportunity", "")  # lane requests write it with the label
                 fitting = lane == "pain_points" and written and self._fits(written, quotes, "opportunity")
                 return claim, (written if fitting else None)
-        fitting_sources = [s for s in sources if self.lanes is None or self.lanes.fits(lane, s.quote)]
+        fitting_sources = [s for s in sources if self.lanes is None or self.lanes.fits(lane, s.quote, unit_id=s.unit_id)]
         if not fitting_sources:
             self.reject(lane, theme.claim_id, f"no representative quote's sentiment matches {lane}")
             return None, None

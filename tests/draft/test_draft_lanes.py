@@ -98,3 +98,44 @@ def test_a_positive_quote_with_no_sentiment_word_must_lean_further():
     assert lanes.leans("delights", "Exactly as pictured, lovely.")  # a sentiment word backs a mild score
     assert lanes.leans("delights", "Refund arrived quickly after I returned the jeans.")  # the head alone, clearly
     assert lanes.leans("pain_points", "The zipper broke on day one.")  # negative lanes keep the plain bar
+
+
+@pytest.mark.parametrize("question, side", [
+    ("What did you love most?", 1), ("What was the best part?", 1), ("What did you like?", 1), ("What went well?", 1),
+    ("What almost stopped you from ordering?", -1), ("What one thing should we improve?", -1), ("What did you like least?", -1),
+    ("What would you like us to change?", -1), ("What went badly?", -1),
+    ("What did you like and dislike?", 0), ("How was delivery?", 0), ("Anything else?", 0), (None, 0),
+])
+def test_a_survey_question_asks_for_praise_complaints_or_either(question, side):
+    from assistant.draft.asked import asked_side
+
+    assert asked_side(question) == side
+
+
+def test_a_unit_answers_the_question_in_its_row_or_its_column_header():
+    from assistant.draft.asked import asked_question
+
+    long_row = FeedbackUnit(id="u1", text="The locker by the school.", source="s.csv", respondent="r1",
+                            locator=Locator(kind="row", index=0, char_start=0, char_end=25, field="answer"),
+                            metadata={"question": "What did you love most?", "segment": "returning"})
+    wide_row = long_row.model_copy(update={"metadata": {}, "locator": long_row.locator.model_copy(update={"field": "What frustrated you?"})})
+    plain = long_row.model_copy(update={"metadata": {"segment": "new"}})
+    assert asked_question(long_row) == "What did you love most?"
+    assert asked_question(wide_row) == "What frustrated you?"
+    assert asked_question(plain) is None
+
+
+def test_an_answer_stands_against_its_question_only_when_clearly_so():
+    praise = "The customer service lady on email sorted out my wrong item in a day and didn't make me send it back"
+    nothing = "Nothing, the delivery was a disaster and nobody answered."
+    qualm = "Honestly the price looked high, but I went for it."
+    valence = {praise: -0.28, nothing: -0.7, qualm: 0.3}
+    loved, stopped = _unit(0, praise), _unit(1, nothing)
+    hesitated = _unit(2, qualm)
+    lanes = LaneCheck(lambda texts: [valence[t] for t in texts], lexical=lambda texts: [0.4 for _ in texts],
+                      asked={loved.id: 1, stopped.id: 1, hesitated.id: -1})
+    assert lanes.leans("pain_points", praise)  # read alone, the scorer calls it negative
+    assert not lanes.fits("pain_points", praise, unit_id=loved.id)  # it answers "What did you love most?"
+    assert lanes.fits("frustrations", nothing, unit_id=stopped.id)  # a clear complaint, whatever the question
+    assert not lanes.fits("delights", qualm, unit_id=hesitated.id)  # it answers "What almost stopped you?"
+    assert lanes.fits("delights", qualm)  # with no question known, the plain bar
