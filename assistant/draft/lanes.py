@@ -9,7 +9,8 @@ the price ("It was £8 more than I expected.").
 A survey answer is read with its question (assistant.draft.asked): an answer to "What did you love most?"
 stands in a pain point or frustration only when its quote is clearly negative, past ANSWER_AGAINST_ITS_QUESTION
 times the plain bar, and an answer to "What almost stopped you from ordering?" in a delight or motivation
-only when it is clearly positive. The scorers read some praise as negative ("The customer service lady on
+only when it is clearly positive. An answer to a question that asks for praise needs no sentiment word for
+VADER to stand as a delight, only the plain bar. The scorers read some praise as negative ("The customer service lady on
 email sorted out my wrong item in a day and didn't make me send it back": head -0.28, VADER -0.48).
 
 Every lane claim of a draft passes `LaneCheck.claim`; evidence that fails is dropped, and a claim left
@@ -86,12 +87,13 @@ class LaneCheck:
         if sign is None:
             return True
         value = self.valences([quote])[0]
-        if unit_id is not None and self._asked.get(unit_id) == -sign:
+        asked = self._asked.get(unit_id) if unit_id is not None else None
+        if asked == -sign:
             bar = ANSWER_AGAINST_ITS_QUESTION * (NEGATIVE_BELOW if sign < 0 else POSITIVE_ABOVE)
             return sign * value >= sign * bar
         if sign < 0:
             return value <= NEGATIVE_BELOW
-        if value >= HEAD_ONLY_POSITIVE or value < POSITIVE_ABOVE:
+        if asked == sign or value >= HEAD_ONLY_POSITIVE or value < POSITIVE_ABOVE:  # praise asked for: no sentiment word needed
             return value >= POSITIVE_ABOVE
         return self._lexical is None or float(self._lexical([quote])[0]) != 0.0
 

@@ -139,3 +139,11 @@ def test_an_answer_stands_against_its_question_only_when_clearly_so():
     assert lanes.fits("frustrations", nothing, unit_id=stopped.id)  # a clear complaint, whatever the question
     assert not lanes.fits("delights", qualm, unit_id=hesitated.id)  # it answers "What almost stopped you?"
     assert lanes.fits("delights", qualm)  # with no question known, the plain bar
+
+
+def test_an_answer_to_a_question_asking_for_praise_needs_no_sentiment_word():
+    pictured = "Exactly as pictured."
+    answer, review = _unit(0, pictured), _unit(1, pictured + " ")
+    lanes = LaneCheck(lambda texts: [0.15 for _ in texts], lexical=lambda texts: [0.0 for _ in texts], asked={answer.id: 1})
+    assert lanes.fits("delights", pictured, unit_id=answer.id)  # it answers "What did you love most?"
+    assert not lanes.fits("delights", pictured, unit_id=review.id)  # a review with no sentiment word must lean further
