@@ -138,6 +138,11 @@ def test_an_answer_stands_against_its_question_only_when_clearly_so():
     assert not lanes.fits("pain_points", praise, unit_id=loved.id)  # it answers "What did you love most?"
     assert lanes.fits("frustrations", nothing, unit_id=stopped.id)  # a clear complaint, whatever the question
     assert not lanes.fits("delights", qualm, unit_id=hesitated.id)  # it answers "What almost stopped you?"
+    request = "A gift receipt without prices would be nice so they can swap sizes."
+    valence[request] = 0.9
+    improve = _unit(3, request)
+    asking = LaneCheck(lambda texts: [valence[t] for t in texts], asked={improve.id: -1})
+    assert not asking.fits("delights", request, unit_id=improve.id)  # a request to "What should we improve?", however it scores
     assert lanes.fits("delights", qualm)  # with no question known, the plain bar
 
 
