@@ -18,7 +18,7 @@ from assistant.models import FeedbackUnit
 QUESTION_KEY = re.compile(r"(?:.*[_ ])?(?:question|prompt)(?:[_ ](?:text|title|label))?|q", re.IGNORECASE)
 PRAISE = re.compile(
     r"\b(?:lov(?:e|ed|ing)|enjoy(?:ed)?|favou?rite|best|like[ds]?(?!\s+(?:least|us|to|you)\b)|happ(?:y|iest)|pleased|delight(?:ed|ful)?"
-    r"|impress(?:ed|ive)?|great(?:est)?|well)\b",
+    r"|impress(?:ed|ive)?|great(?:est)?|went\s+well)\b",
     re.IGNORECASE,
 )
 COMPLAINT = re.compile(

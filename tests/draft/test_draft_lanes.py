@@ -104,7 +104,7 @@ def test_a_positive_quote_with_no_sentiment_word_must_lean_further():
     ("What did you love most?", 1), ("What was the best part?", 1), ("What did you like?", 1), ("What went well?", 1),
     ("What almost stopped you from ordering?", -1), ("What one thing should we improve?", -1), ("What did you like least?", -1),
     ("What would you like us to change?", -1), ("What went badly?", -1),
-    ("What did you like and dislike?", 0), ("How was delivery?", 0), ("Anything else?", 0), (None, 0),
+    ("What did you like and dislike?", 0), ("How was delivery?", 0), ("How well did the size guide work for you?", 0), ("Anything else?", 0), (None, 0),
 ])
 def test_a_survey_question_asks_for_praise_complaints_or_either(question, side):
     from assistant.draft.asked import asked_side
