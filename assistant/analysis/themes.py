@@ -1,5 +1,9 @@
 """Themes: clusters of units within stage x polarity (negative = pain point, positive = delight).
 
+A survey answer's polarity follows its question when the question asks for one side
+(assistant.analysis.asked): answers to "What one thing should we improve?" are pain points
+however they score.
+
 Clustering is average-linkage agglomerative on cosine distance with a fixed distance threshold
 (``DISTANCE_THRESHOLD``), so the number of themes is automatic. 0.45 was tuned on BANKING77
 train (two 3,080-row samples, intents as gold clusters: NMI 0.813 / purity 0.737 vs. k-means
@@ -26,6 +30,7 @@ from typing import Literal, Optional, Sequence
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
+from assistant.analysis.asked import side_of_answer
 from assistant.analysis.keywords import class_keywords
 from assistant.models import FeedbackUnit, Prevalence
 
@@ -129,11 +134,16 @@ def find_themes(
     stage_of_unit: Mapping[str, Optional[str]] | Sequence[Optional[str]],
     valence_of_unit: Mapping[str, float] | Sequence[float],
     *,
+    side_of_unit: Mapping[str, int] | None = None,
     threshold: float = DISTANCE_THRESHOLD,
     seed: int = 0,
 ) -> list[Theme]:
-    """Pain-point and delight themes of the evidence units, largest (by respondents) first."""
-    valences, cells = _cells(units, stage_of_unit, valence_of_unit)
+    """Pain-point and delight themes of the evidence units, largest (by respondents) first.
+
+    side_of_unit: unit id -> the side its survey question makes it (assistant.analysis.asked.answer_side);
+    such a unit's polarity follows its question rather than its valence alone.
+    """
+    valences, cells = _cells(units, stage_of_unit, valence_of_unit, side_of_unit)
     themes: list[Theme] = []
     for (stage, polarity), members in cells:
         themes += _cluster_cell(units, vectors, valences, members, stage, polarity, threshold, seed)
@@ -148,6 +158,7 @@ def update_themes(
     valence_of_unit: Mapping[str, float] | Sequence[float],
     previous: Sequence[Theme],
     *,
+    side_of_unit: Mapping[str, int] | None = None,
     threshold: float = DISTANCE_THRESHOLD,
     seed: int = 0,
 ) -> tuple[list[Theme], int]:
@@ -156,9 +167,9 @@ def update_themes(
     A previous theme all of whose members are still in its stage x polarity cell is kept; units
     outside the kept themes join the nearest one whose centroid is within `threshold` (cosine
     distance), which rebuilds it; the rest are clustered among themselves. Kept themes keep
-    their id, representatives and keywords, so their labels can be reused.
+    their id, representatives and keywords, so their labels can be reused. side_of_unit: as in find_themes.
     """
-    valences, cells = _cells(units, stage_of_unit, valence_of_unit)
+    valences, cells = _cells(units, stage_of_unit, valence_of_unit, side_of_unit)
     earlier: dict[tuple[Optional[str], str], list[Theme]] = {}
     for theme in previous:
         earlier.setdefault((theme.stage, theme.polarity), []).append(theme)
@@ -191,13 +202,14 @@ def update_themes(
     return _ranked(themes + rebuilt), kept_count
 
 
-def _cells(units, stage_of_unit, valence_of_unit) -> tuple[np.ndarray, list[tuple[tuple[Optional[str], Polarity], list[int]]]]:
+def _cells(units, stage_of_unit, valence_of_unit, side_of_unit: Mapping[str, int] | None = None) -> tuple[np.ndarray, list[tuple[tuple[Optional[str], Polarity], list[int]]]]:
     """(valences in unit order, [((stage, polarity), row indices)] in a stable cell order)."""
+    sides = side_of_unit or {}
     stages = _aligned(units, stage_of_unit)
     valences = np.array([0.0 if v is None else float(v) for v in _aligned(units, valence_of_unit)])
     cells: dict[tuple[Optional[str], Polarity], list[int]] = {}
     for i, unit in enumerate(units):
-        polarity = _polarity(valences[i])
+        polarity = _polarity(valences[i], sides.get(unit.id, 0))
         if unit.is_evidence and polarity is not None:
             cells.setdefault((stages[i], polarity), []).append(i)
     return valences, sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
@@ -262,7 +274,9 @@ def _add_keywords(themes: list[Theme], units: Sequence[FeedbackUnit], only: Sequ
             theme.keywords = words
 
 
-def _polarity(value: float) -> Optional[Polarity]:
+def _polarity(value: float, side: int = 0) -> Optional[Polarity]:
+    if side:
+        return "pain" if side_of_answer(side, value) < 0 else "delight"
     if value <= NEGATIVE_BELOW:
         return "pain"
     if value >= POSITIVE_ABOVE:

@@ -35,10 +35,10 @@ def slug(name: str) -> str:
 
 # --- analysis calls ---------------------------------------------------------------------
 
-def find_stage_themes(units: list[FeedbackUnit], vectors: np.ndarray, stage_of: dict, valence_of: dict) -> list[Any]:
+def find_stage_themes(units: list[FeedbackUnit], vectors: np.ndarray, stage_of: dict, valence_of: dict, side_of: dict | None = None) -> list[Any]:
     from assistant.analysis.themes import find_themes
 
-    return find_themes(units, vectors, stage_of, valence_of)
+    return find_themes(units, vectors, stage_of, valence_of, side_of_unit=side_of)
 
 
 def find_segments(units: list[FeedbackUnit], vectors: np.ndarray, n: int | None, stage_of: dict, valence_of: dict) -> list[Any]:

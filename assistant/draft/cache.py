@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from assistant.workspace import atomic_write_text
 
 # Bump when stage assignment, sentiment, emotion or clustering change in a way the thresholds below do not show.
-ANALYSIS_VERSION = 3  # 2: stage smoothing votes among at most MAX_VOTERS units; 3: valence averages sentences
+ANALYSIS_VERSION = 4  # 2: stage smoothing votes among at most MAX_VOTERS units; 3: valence averages sentences; 4: survey answers' polarity follows their questions
 
 
 class DraftCacheWarning(UserWarning):

@@ -6,17 +6,11 @@ positive, by the same valence and the same bars a unit passes to join a pain or 
 sentence quoted from it praises the fit. A goal quotes a want, a need or an intent, not a complaint about
 the price ("It was £8 more than I expected.").
 
-A survey answer is read with its question (assistant.draft.asked). An answer to "What did you love most?"
-stands in a pain point or frustration only when its quote is clearly negative, past ANSWER_AGAINST_ITS_QUESTION
-times the plain bar ("Nothing, the delivery was a disaster and nobody answered.", -0.60). An answer to a
-question that asks for complaints or changes ("What one thing should we improve?", "What almost stopped you
-from ordering?") is never a delight or motivation: requests read as praise to both scorers ("A gift receipt
-without prices would be nice so they can swap sizes." head +0.47, VADER +0.69), above the few real delights
-given there ("Honestly nothing, the free returns mean it's risk free", +0.27). On the sample corpus, 26 of
-302 delight quotes were such answers ("Guest checkout please.", "Extend your sizes."). An answer to a question
-that asks for praise needs no sentiment word for VADER to stand as a delight, only the plain bar. The
-scorers read some praise as negative ("The customer service lady on email sorted out my wrong item in a day
-and didn't make me send it back": head -0.28, VADER -0.48).
+A survey answer to a question that asks for one side takes its lane from the question, as its theme does
+(assistant.analysis.asked): an answer to "What did you love most?" is a delight or motivation unless it reads
+clearly negative, and an answer to "What one thing should we improve?" or "What almost stopped you from
+ordering?" is a pain point or frustration, never a delight. On the sample corpus, 26 of 302 delight quotes were
+such answers ("Guest checkout please.", "Extend your sizes.") before this rule.
 
 Every lane claim of a draft passes `LaneCheck.claim`; evidence that fails is dropped, and a claim left
 without evidence is dropped with it.
@@ -36,13 +30,13 @@ from __future__ import annotations
 import re
 from typing import Callable, Mapping, Sequence
 
+from assistant.analysis.asked import side_of_answer
 from assistant.analysis.themes import NEGATIVE_BELOW, POSITIVE_ABOVE
 from assistant.draft.evidence import best_sentence, sentences
 from assistant.models import Claim
 
 LANE_SIGN = {"pain_points": -1, "frustrations": -1, "delights": 1, "motivations": 1}
 HEAD_ONLY_POSITIVE = 2 * POSITIVE_ABOVE  # the bar of a positive quote VADER finds no sentiment word in
-ANSWER_AGAINST_ITS_QUESTION = 4  # times the plain pain bar, for an answer to a question that asks for praise
 # A want, need or intent that opens a clause ("I wanted to order a size 26", "..., I want to know where it came
 # from"), not one inside a comparison or a relative clause ("thinner than I hoped", "just what I wanted",
 # "Everything I want sells out", "For £35 I expected better").
@@ -69,7 +63,7 @@ class LaneCheck:
 
     known: valences already computed (a unit's text -> its valence), so a quote that is a whole unit costs nothing.
     lexical: a lexicon scorer (VADER); a positive-lane quote it scores 0 must clear HEAD_ONLY_POSITIVE.
-    asked: unit id -> the side its survey question asks for (+1 praise, -1 complaints; see asked.asked_side).
+    asked: unit id -> the side its survey question makes it (+1 praise, -1 complaint; see analysis.asked.answer_side).
     """
 
     def __init__(self, score: Scorer, known: Mapping[str, float] | None = None, lexical: Scorer | None = None,
@@ -93,11 +87,11 @@ class LaneCheck:
             return True
         value = self.valences([quote])[0]
         asked = self._asked.get(unit_id) if unit_id is not None else None
-        if asked == -sign:  # see the module docstring: requests read as praise, so never a delight
-            return sign < 0 and value <= ANSWER_AGAINST_ITS_QUESTION * NEGATIVE_BELOW
+        if asked:
+            return side_of_answer(asked, value) == sign
         if sign < 0:
             return value <= NEGATIVE_BELOW
-        if asked == sign or value >= HEAD_ONLY_POSITIVE or value < POSITIVE_ABOVE:  # praise asked for: no sentiment word needed
+        if value >= HEAD_ONLY_POSITIVE or value < POSITIVE_ABOVE:
             return value >= POSITIVE_ABOVE
         return self._lexical is None or float(self._lexical([quote])[0]) != 0.0
 

@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from assistant.analysis.asked import answer_side
 from assistant.draft import assemble
 from assistant.draft.synthesis import Synthesizer
 from assistant.errors import GroundingError, JourneyError
@@ -94,10 +95,11 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
     # 4. Themes: clusters within stage x polarity -> pain points and delights; earlier unchanged themes are kept.
     with clock.phase("themes"):
         previous = [theme_analysis.Theme.from_dict(t) for t in cache.themes]
+        side_of = {u.id: side for u in evidence_units if (side := answer_side(u))}  # survey answers read with their questions
         if previous:
-            themes, kept = theme_analysis.update_themes(evidence_units, vectors, stage_of, valence_of, previous)
+            themes, kept = theme_analysis.update_themes(evidence_units, vectors, stage_of, valence_of, previous, side_of_unit=side_of)
         else:
-            themes, kept = assemble.find_stage_themes(evidence_units, vectors, stage_of, valence_of), 0
+            themes, kept = assemble.find_stage_themes(evidence_units, vectors, stage_of, valence_of, side_of), 0
         run_log.record("analysis_reuse", units_cached=len(old_rows), units_new=len(new_rows), themes=len(themes), themes_kept=kept)
 
     # 5. Persona segments: respondents clustered on their units and metadata.
@@ -108,7 +110,7 @@ def draft_map(settings, stages: str = "b2c", personas: int | None = None, where:
     with clock.phase("synthesis"):
         synth = Synthesizer(units=units, settings=settings, handle=_model_handle(settings, handle), run_log=run_log,
                             embedder=store.embedder, banned=tuple(s.name for s in stage_set.stages),
-                            cache=LLMCache.for_settings(settings, run_log, read=not full), lanes=_lane_check(evidence_units, valence_of))
+                            cache=LLMCache.for_settings(settings, run_log, read=not full), lanes=_lane_check(valence_of, evidence_units, side_of))
         built_stages = assemble.build_stages(stage_set, themes, stage_of, valence_of, emotion_of, synth, units,
                                              concurrency=_concurrency(settings, synth.handle))
         built_personas = assemble.build_personas(segments, stage_set, stage_of, valence_of, emotion_of, synth, units, dict(zip(ids, vectors)))
@@ -166,15 +168,14 @@ def _sentiment(units: list, vectors, rows: list[int]) -> tuple[dict[str, float],
     return dict(zip(ids, map(float, valences))), dict(zip(ids, labels))
 
 
-def _lane_check(units: list, valence_of: dict[str, float]):
+def _lane_check(valence_of: dict[str, float], units: list, side_of: dict[str, int]):
     """The lane check of this draft: quotes scored like units, a quote that is a whole unit keeps its unit's valence,
-    and survey answers are read with their questions."""
+    and survey answers take their lane from their questions as their themes do."""
     from assistant.analysis import sentiment
-    from assistant.draft.asked import asked_question, asked_side
     from assistant.draft.lanes import LaneCheck
 
     return LaneCheck(sentiment.valence, known={u.text: valence_of[u.id] for u in units if u.id in valence_of},
-                     lexical=sentiment.vader_valence, asked={u.id: asked_side(asked_question(u)) for u in units})
+                     lexical=sentiment.vader_valence, asked=side_of)
 
 
 def _model_handle(settings, handle: Any):

@@ -68,15 +68,10 @@ class Synthesizer:
             return None
         from assistant.llm.structured import run_chain
 
+        hit = self.cached_answer(name, variables, output_model, sources)
+        if hit is not None:
+            return hit
         key = self._cache_key(name, variables, sources)
-        if key is not None:
-            hit = self.cache.get(key, output_model, self.units)
-            if hit is not None:
-                with self._lock:
-                    self.usage["cache_hits"] += 1
-                if self.run_log is not None:
-                    self.run_log.record("llm_cache_hit", chain=name, key=key, unit_ids=sorted({s.unit_id for s in sources}))
-                return hit
         try:
             parsed, record = run_chain(name, variables, output_model, settings=self.settings, handle=self.handle,
                                        sources=sources, units=self.units, run_log=self.run_log)
@@ -92,6 +87,17 @@ class Synthesizer:
         if key is not None:
             self.cache.put(key, name, parsed, record.evidence)
         return parsed, record.evidence
+
+    def cached_answer(self, name: str, variables: dict[str, Any], output_model: type, sources: list[Source]):
+        """The chain's cached (parsed, evidence by output path) for these inputs, or None; never calls the model."""
+        key = self._cache_key(name, variables, sources) if self.handle is not None else None
+        hit = self.cache.get(key, output_model, self.units) if key is not None else None
+        if hit is not None:
+            with self._lock:
+                self.usage["cache_hits"] += 1
+            if self.run_log is not None:
+                self.run_log.record("llm_cache_hit", chain=name, key=key, unit_ids=sorted({s.unit_id for s in sources}))
+        return hit
 
     def _cache_key(self, name: str, variables: dict[str, Any], sources: list[Source]) -> str | None:
         if self.cache is None:
@@ -158,7 +164,9 @@ class Synthesizer:
         "How might we" opportunity when it fits the quotes (None otherwise).
 
         Themes with use_llm get a model-written title and description over their representative quotes;
-        batch=True labels them in one request (a capable model), else one request per theme.
+        batch=True labels them in one request (a capable model), else one request per theme. Without batch,
+        a theme beyond the label budget keeps a label the cache holds for its quotes (a re-draft in which a
+        larger theme moved it down a rank), at no model call.
         """
         kind = "pain point" if polarity == "pain_points" else "delight"
         sources = {t.claim_id: self._theme_sources(t, polarity) for t in themes}
@@ -166,8 +174,11 @@ class Synthesizer:
         if batch and labelled:
             answers = self._label_lane(stage, kind, labelled, sources)
         else:
-            answers = {t.claim_id: self.chain("theme_label", {"stage": stage, "polarity": kind, "evidence": render_sources(sources[t.claim_id])},
-                                              ThemeLabel, sources[t.claim_id]) for t in labelled}
+            answers = {}
+            for t in themes:
+                variables = {"stage": stage, "polarity": kind, "evidence": render_sources(sources[t.claim_id])}
+                ask = self.chain if t.use_llm else self.cached_answer
+                answers[t.claim_id] = ask("theme_label", variables, ThemeLabel, sources[t.claim_id])
         claims = [self._theme_claim(t, polarity, sources[t.claim_id], answers.get(t.claim_id), total_respondents) for t in themes]
         return [(claim, opportunity) for claim, opportunity in claims if claim is not None]
 

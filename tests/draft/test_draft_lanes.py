@@ -3,6 +3,7 @@ ones (the quoted sentence, not its unit's mean), goals on a want, need or intent
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.draft.lanes import LaneCheck, is_goal_like
@@ -107,13 +108,13 @@ def test_a_positive_quote_with_no_sentiment_word_must_lean_further():
     ("What did you like and dislike?", 0), ("How was delivery?", 0), ("How well did the size guide work for you?", 0), ("Anything else?", 0), (None, 0),
 ])
 def test_a_survey_question_asks_for_praise_complaints_or_either(question, side):
-    from assistant.draft.asked import asked_side
+    from assistant.analysis.asked import asked_side
 
     assert asked_side(question) == side
 
 
 def test_a_unit_answers_the_question_in_its_row_or_its_column_header():
-    from assistant.draft.asked import asked_question
+    from assistant.analysis.asked import asked_question
 
     long_row = FeedbackUnit(id="u1", text="The locker by the school.", source="s.csv", respondent="r1",
                             locator=Locator(kind="row", index=0, char_start=0, char_end=25, field="answer"),
@@ -152,3 +153,46 @@ def test_an_answer_to_a_question_asking_for_praise_needs_no_sentiment_word():
     lanes = LaneCheck(lambda texts: [0.15 for _ in texts], lexical=lambda texts: [0.0 for _ in texts], asked={answer.id: 1})
     assert lanes.fits("delights", pictured, unit_id=answer.id)  # it answers "What did you love most?"
     assert not lanes.fits("delights", pictured, unit_id=review.id)  # a review with no sentiment word must lean further
+
+
+@pytest.mark.parametrize("answer, dismissive", [
+    ("Nothing, it was fine", True), ("N/A", True), ("Not really.", True), ("Honestly nothing, the free returns mean it's risk free", True),
+    ("No guest checkout", False), ("Nothing fit me", False), ("None of the sizes were in stock", False), ("Guest checkout please.", False),
+])
+def test_an_answer_that_turns_its_question_down_is_told_apart(answer, dismissive):
+    from assistant.analysis.asked import dismisses
+
+    assert dismisses(answer) is dismissive
+
+
+def test_a_one_sided_question_decides_its_answers_lane_unless_they_dismiss_it():
+    from assistant.analysis.asked import answer_side
+
+    def answer(n, text, question):
+        return FeedbackUnit(id=f"a{n}", text=text, source="s.csv", respondent=f"r{n}", metadata={"question": question},
+                            locator=Locator(kind="row", index=n, char_start=0, char_end=len(text), field="answer"))
+
+    locker = answer(0, "Click and collect at the locker by the school.", "What did you love most?")
+    guest = answer(1, "Guest checkout please.", "What one thing should we improve?")
+    fine = answer(2, "Nothing, it was all fine.", "What one thing should we improve?")
+    sides = {u.id: answer_side(u) for u in (locker, guest, fine)}
+    assert sides == {"a0": 1, "a1": -1, "a2": 0}
+    valence = {locker.text: 0.02, guest.text: 0.47, fine.text: 0.3}
+    lanes = LaneCheck(lambda texts: [valence[t] for t in texts], asked=sides)
+    assert lanes.fits("delights", locker.text, unit_id=locker.id)  # neutral words, but it is what they loved
+    assert lanes.fits("pain_points", guest.text, unit_id=guest.id) and not lanes.fits("delights", guest.text, unit_id=guest.id)
+    assert lanes.fits("delights", fine.text, unit_id=fine.id)  # read by its valence alone
+
+
+def test_survey_answers_join_the_theme_of_their_questions_side():
+    from assistant.analysis.themes import find_themes
+
+    texts = ["Guest checkout please.", "Please add guest checkout.", "Love the fabric.", "The fabric is lovely."]
+    units = [_unit(n, t) for n, t in enumerate(texts)]
+    vectors = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0], [0.14, 0.99]], dtype=np.float32)
+    valence = {u.id: v for u, v in zip(units, (0.45, 0.4, 0.7, 0.6))}
+    plain = find_themes(units, vectors, {u.id: "purchase" for u in units}, valence)
+    asked = find_themes(units, vectors, {u.id: "purchase" for u in units}, valence, side_of_unit={units[0].id: -1, units[1].id: -1})
+    assert {t.polarity for t in plain} == {"delight"}
+    assert sorted((t.polarity, sorted(t.unit_ids)) for t in asked) == [
+        ("delight", sorted([units[2].id, units[3].id])), ("pain", sorted([units[0].id, units[1].id]))]
