@@ -68,10 +68,10 @@ class Synthesizer:
             return None
         from assistant.llm.structured import run_chain
 
-        hit = self.cached_answer(name, variables, output_model, sources)
+        key = self._cache_key(name, variables, sources)
+        hit = self._cache_hit(key, name, output_model, sources)
         if hit is not None:
             return hit
-        key = self._cache_key(name, variables, sources)
         try:
             parsed, record = run_chain(name, variables, output_model, settings=self.settings, handle=self.handle,
                                        sources=sources, units=self.units, run_log=self.run_log)
@@ -91,6 +91,9 @@ class Synthesizer:
     def cached_answer(self, name: str, variables: dict[str, Any], output_model: type, sources: list[Source]):
         """The chain's cached (parsed, evidence by output path) for these inputs, or None; never calls the model."""
         key = self._cache_key(name, variables, sources) if self.handle is not None else None
+        return self._cache_hit(key, name, output_model, sources)
+
+    def _cache_hit(self, key: str | None, name: str, output_model: type, sources: list[Source]):
         hit = self.cache.get(key, output_model, self.units) if key is not None else None
         if hit is not None:
             with self._lock:
