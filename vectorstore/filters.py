@@ -1,14 +1,14 @@
-"""Metadata filters: one `where` dict, sent to Chroma as is and evaluated in memory for BM25.
+"""Metadata filters: one `where` dict, evaluated in memory on the flat keys (see vectorstore.records).
 
 Syntax is Chroma's, with two shorthands: several top-level keys mean $and, and a list value
-means $in. Keys are the stored metadata keys: source, respondent, speaker_role, loc.kind,
+means $in. Keys are the flat keys: source, respondent, speaker_role, loc.kind,
 loc.index, loc.page, loc.field, m.<column> and labels such as stage and persona. Matching follows
 Chroma: $ne/$nin also match records without the key; $gt/$gte/$lt/$lte compare numbers only.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -57,6 +57,22 @@ def _normalise_item(key: str, value: Any) -> dict[str, Any]:
     if value is None:
         raise _bad(f"'{key}': None is not a filterable value (missing keys are never stored)")
     return {key: {"$eq": value}}
+
+
+def part_on_keys(where: Mapping[str, Any] | None, usable: Callable[[str], bool]) -> dict[str, Any] | None:
+    """The part of a strict filter that names only `usable` keys: every record matching `where` matches it.
+
+    An $and keeps its usable clauses; an $or is kept only whole. None means no filter.
+    """
+    if where is None:
+        return None
+    (key, arg), = where.items()
+    if key == "$and":
+        parts = [part for part in (part_on_keys(clause, usable) for clause in arg) if part is not None]
+        return None if not parts else parts[0] if len(parts) == 1 else {"$and": parts}
+    if key == "$or":
+        return dict(where) if all(part_on_keys(clause, usable) == clause for clause in arg) else None
+    return dict(where) if usable(key) else None
 
 
 def _same(a: Any, b: Any) -> bool:

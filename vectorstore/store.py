@@ -22,15 +22,15 @@ from assistant.errors import EmbedderMismatchError, StoreError
 from assistant.models import NON_EVIDENCE_ROLES, FeedbackUnit
 from vectorstore.base import Embedder, Hit, SourceRecord, SourceUpdate
 from vectorstore.bm25 import CorpusIndex, IndexCache, Records
-from vectorstore.filters import normalise_where
+from vectorstore.filters import MetadataColumns, normalise_where, part_on_keys
 from vectorstore.knn import NeighbourQuery, chroma_neighbours
 from vectorstore.records import (
     META_PREFIX,
     SPAN_KEY,
     UNIT_JSON,
     check_label_key,
+    flat_metadata,
     is_unit_key,
-    public_metadata,
     record_metadata,
     record_text,
     unit_from_record,
@@ -55,6 +55,13 @@ def _reading_order(unit: FeedbackUnit) -> tuple:
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for begin in range(0, len(items), size):
         yield items[begin : begin + size]
+
+
+def _matching_rows(page: dict[str, Any], where: Mapping[str, Any]) -> dict[str, list]:
+    """The ids and metadatas of a `collection.get` page whose flat keys match `where`."""
+    keep = MetadataColumns.from_records([flat_metadata(m) for m in page["metadatas"]]).mask(where)
+    rows = range(len(page["ids"])) if keep is None else np.flatnonzero(keep).tolist()
+    return {"ids": [page["ids"][row] for row in rows], "metadatas": [page["metadatas"][row] for row in rows]}
 
 
 # Last store revision each embedded store was seen at in this process (see FeedbackStore.search).
@@ -385,12 +392,28 @@ class FeedbackStore:
         return out
 
     def _pages(self, where: Mapping[str, Any] | None, include: list[str]) -> Iterator[dict[str, Any]]:
+        """Pages of the records matching `where`.
+
+        Chroma holds only `source` and labels as keys (see vectorstore.records), so it is sent the
+        part of the filter on those; the whole filter is then evaluated on each page's flat keys,
+        and texts and vectors are read for the matching records only.
+        """
         strict = normalise_where(where)
+        narrowed = part_on_keys(strict, lambda key: key == "source" or not is_unit_key(key))
+        exact = narrowed == strict
         offset = 0
         while True:
-            page = self.collection.get(where=strict, include=include, limit=READ_PAGE, offset=offset)
-            yield page
-            if len(page["ids"]) < READ_PAGE:
+            page = self.collection.get(where=narrowed, include=include if exact else ["metadatas"], limit=READ_PAGE, offset=offset)
+            read = len(page["ids"])
+            if exact:
+                yield page
+            else:
+                matching = _matching_rows(page, strict)
+                if not matching["ids"]:
+                    yield {"ids": [], **{field: [] for field in include}}
+                else:
+                    yield matching if include == ["metadatas"] else self.collection.get(ids=matching["ids"], include=include)
+            if read < READ_PAGE:
                 return
             offset += READ_PAGE
 
@@ -418,7 +441,8 @@ class FeedbackStore:
                 unit = FeedbackUnit.model_validate_json(meta[UNIT_JSON])
                 role, respondent = unit.speaker_role, unit.respondent
             else:
-                role, respondent = meta.get("speaker_role", "respondent"), meta.get("respondent")
+                flat = flat_metadata(meta)
+                role, respondent = flat.get("speaker_role", "respondent"), flat.get("respondent")
             if role not in NON_EVIDENCE_ROLES:
                 units += 1
                 respondents.add(respondent or unit_id)
@@ -468,7 +492,7 @@ class FeedbackStore:
         missing = [i for i in ids if i not in out]
         if missing:
             page = self.collection.get(ids=missing, include=["documents", "metadatas"])
-            out.update((i, (record_text(d, m), public_metadata(m))) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
+            out.update((i, (record_text(d, m), flat_metadata(m))) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
         return out
 
     def index(self, record: tuple[str, bool] | None = None) -> CorpusIndex:
@@ -483,7 +507,7 @@ class FeedbackStore:
         for page in self._pages(None, ["metadatas", "documents", "embeddings"]):
             ids += page["ids"]
             documents += [record_text(d, m) for d, m in zip(page["documents"], page["metadatas"])]
-            metadatas += [public_metadata(m) for m in page["metadatas"]]
+            metadatas += [flat_metadata(m) for m in page["metadatas"]]
             if len(page["ids"]):
                 vectors.append(np.asarray(page["embeddings"], dtype=np.float32))
         return ids, documents, metadatas, np.vstack(vectors)

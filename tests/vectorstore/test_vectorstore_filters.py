@@ -1,11 +1,13 @@
-"""Metadata filters: normalisation to Chroma syntax, and in-memory evaluation that agrees with Chroma."""
+"""Metadata filters: normalisation to Chroma syntax, in-memory evaluation that agrees with Chroma, and store reads filtered by it."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant.errors import StoreError
-from vectorstore.filters import MetadataColumns, normalise_where
+from tests.vectorstore.conftest import corpus_units
+from vectorstore.filters import MetadataColumns, normalise_where, part_on_keys
+from vectorstore.records import unit_metadata
 
 WHERES = [
     {"source": "survey.csv"},
@@ -37,13 +39,48 @@ def test_invalid_filters_are_typed_errors(bad):
         normalise_where(bad)
 
 
+@pytest.fixture
+def flat_collection(chroma_client, toy_embedder):
+    """The test corpus with every flat key a Chroma key, so Chroma itself can evaluate each filter."""
+    units = [u for group in corpus_units().values() for u in group]
+    collection = chroma_client.create_collection("flat")
+    collection.add(ids=[u.id for u in units], embeddings=toy_embedder.embed([u.text for u in units]), metadatas=[unit_metadata(u) for u in units])
+    return collection
+
+
 @pytest.mark.parametrize("where", WHERES)
-def test_in_memory_mask_matches_chroma(filled_store, where):
-    got = filled_store.collection.get(include=["metadatas"])
+def test_in_memory_mask_matches_chroma(flat_collection, where):
+    got = flat_collection.get(include=["metadatas"])
     columns = MetadataColumns.from_records(got["metadatas"])
     in_memory = {i for i, keep in zip(got["ids"], columns.mask(where)) if keep}
-    by_chroma = set(filled_store.collection.get(where=normalise_where(where), include=[])["ids"])
+    by_chroma = set(flat_collection.get(where=normalise_where(where), include=[])["ids"])
     assert in_memory == by_chroma
+
+
+@pytest.mark.parametrize("where", WHERES)
+def test_store_reads_match_the_filter_on_flat_keys(filled_store, flat_collection, where):
+    expected = set(flat_collection.get(where=normalise_where(where), include=[])["ids"])
+    assert {u.id for u in filled_store.all_units(where=where)} == expected
+    assert {u.id for u in filled_store.units_with_vectors(where=where)[0]} == expected
+    assert filled_store.evidence_counts(where)[0] == len([u for u in filled_store.get_units(sorted(expected)) if u.speaker_role == "respondent"])
+
+
+def test_every_filter_in_the_list_selects_some_records_but_not_all(flat_collection):
+    total = flat_collection.count()
+    counts = [len(flat_collection.get(where=normalise_where(w), include=[])["ids"]) for w in WHERES if "m.missing_column" not in str(w)]
+    assert all(0 < n < total for n in counts), counts
+
+
+def test_the_part_chroma_can_evaluate_keeps_and_clauses_on_usable_keys_and_only_whole_ors():
+    usable = lambda key: key in ("source", "stage")  # noqa: E731
+    assert part_on_keys(None, usable) is None
+    assert part_on_keys(normalise_where({"source": "a", "m.x": 1}), usable) == {"source": {"$eq": "a"}}
+    assert part_on_keys(normalise_where({"m.x": 1}), usable) is None
+    both = normalise_where({"$or": [{"source": "a"}, {"stage": "b"}]})
+    assert part_on_keys(both, usable) == both
+    assert part_on_keys(normalise_where({"$or": [{"source": "a"}, {"m.x": 1}]}), usable) is None
+    nested = normalise_where({"stage": "b", "$or": [{"source": "a"}, {"respondent": "r"}]})
+    assert part_on_keys(nested, usable) == {"stage": {"$eq": "b"}}
 
 
 def test_columns_round_trip_json_and_rows():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,7 @@ from assistant.errors import EmbedderMismatchError, StoreError
 from assistant.models import FeedbackUnit, Locator
 from tests.vectorstore.conftest import ToyEmbedder, corpus_units, make_unit
 from vectorstore.base import SourceUpdate
-from vectorstore.records import unit_metadata
+from vectorstore.records import flat_metadata, unit_metadata
 from vectorstore.store import FeedbackStore
 
 
@@ -39,41 +41,59 @@ def test_exact_round_trip_of_every_field_type(store):
     assert hit_meta["loc.page"] == 3 and "respondent" not in hit_meta and "unit_json" not in hit_meta
 
 
-def test_records_hold_the_text_as_a_key_no_document_no_unit_json_and_keep_integral_floats_and_none_columns(store):
+def test_records_hold_source_text_and_one_unit_key_no_document_and_keep_integral_floats_and_none_columns(store):
     unit = make_unit("survey.csv", 0, "Fine overall", "r1", score=2.0, count=2, empty=None, flag=False)
     store.replace_source("survey.csv", [unit], "fp")
     record = store.collection.get(ids=[unit.id], include=["metadatas", "documents"])
-    assert record["documents"] == [None] and record["metadatas"][0]["text"] == "Fine overall"  # no full-text index to write
-    assert "unit_json" not in record["metadatas"][0]
-    assert record["metadatas"][0]["loc.span"] == f"0:0:{len(unit.text)}" and "loc.char_end" not in record["metadatas"][0]
+    assert record["documents"] == [None]  # no full-text index to write
+    assert set(record["metadatas"][0]) == {"source", "text", "unit"}  # every key costs each write
+    assert record["metadatas"][0]["text"] == "Fine overall"
     [back] = store.get_units([unit.id])
     assert back.model_dump() == unit.model_dump()
     assert isinstance(back.metadata["score"], float) and isinstance(back.metadata["count"], int) and back.metadata["flag"] is False
+    assert flat_metadata(record["metadatas"][0]) == unit_metadata(unit)
+    assert unit_metadata(unit)["loc.span"] == f"0:0:{len(unit.text)}" and "loc.char_end" not in unit_metadata(unit)
+
+
+def _flat_layout(unit: FeedbackUnit) -> dict:
+    """A record as the previous version wrote it: every flat key a Chroma key, None columns listed, the text a key."""
+    empty = [key for key, value in unit.metadata.items() if value is None]
+    return {**unit_metadata(unit), "text": unit.text, **({"none_keys": json.dumps(empty)} if empty else {})}
 
 
 def test_records_written_with_unit_json_are_read_from_it_and_lose_it_on_re_ingest(store, toy_embedder):
     unit = make_unit("survey.csv", 0, "Delivery was late", "r1", segment="smb", note=None)
     old_layout = {**unit_metadata(unit), "unit_json": unit.model_dump_json()}
-    old_layout.pop("none_keys")  # earlier versions kept None columns only in the JSON
     store.collection.upsert(ids=[unit.id], embeddings=toy_embedder.embed([unit.text]), documents=[unit.text], metadatas=[old_layout])
     assert store.get_units([unit.id]) == [unit] and store.all_units() == [unit]
     assert store.replace_source("survey.csv", [unit], "fp") == (0, 0)
     metadata = store.collection.get(ids=[unit.id], include=["metadatas"])["metadatas"][0]
-    assert "unit_json" not in metadata and metadata["m.segment"] == "smb"
-    assert store.get_units([unit.id]) == [unit]
+    assert set(metadata) == {"source", "text", "unit"}
+    assert store.get_units([unit.id]) == [unit] and store.all_units(where={"m.segment": "smb"}) == [unit]
 
 
-def test_records_holding_their_text_as_the_document_are_read_everywhere_and_gain_the_key_on_re_ingest(store, toy_embedder):
-    unit = make_unit("survey.csv", 0, "Delivery was late again", "r1", segment="smb")
-    store.collection.upsert(ids=[unit.id], embeddings=toy_embedder.embed([unit.text]), documents=[unit.text], metadatas=[unit_metadata(unit)])
-    assert store.get_units([unit.id]) == [unit] and store.all_units() == [unit]
-    assert store.units_with_vectors()[0] == [unit]
-    [hit] = store.search("delivery late", k=1, mode="bm25")
-    assert hit.text == unit.text and "text" not in hit.metadata
-    assert store.texts_and_metadata([unit.id])[unit.id][0] == unit.text
-    assert store.replace_source("survey.csv", [unit], "fp") == (0, 0)
-    assert store.collection.get(ids=[unit.id], include=["metadatas"])["metadatas"][0]["text"] == unit.text
-    assert store.get_units([unit.id]) == [unit]
+@pytest.mark.parametrize("with_document", [True, False], ids=["text-as-document", "text-as-key"])
+def test_records_with_every_key_flat_are_read_and_filtered_everywhere_and_take_the_current_layout_on_re_ingest(store, toy_embedder, with_document):
+    old = make_unit("survey.csv", 0, "Delivery was late again", "r1", segment="smb", note=None)
+    new = make_unit("survey.csv", 1, "Delivery was early", "r2", segment="enterprise")
+    metadata = _flat_layout(old)
+    if with_document:
+        del metadata["text"]
+    store.collection.upsert(ids=[old.id], embeddings=toy_embedder.embed([old.text]), documents=[old.text] if with_document else None, metadatas=[metadata])
+    store.add_units_with_vectors([new], toy_embedder.embed([new.text]))  # one store, two layouts
+    store.set_unit_labels({old.id: {"stage": "Delivery"}, new.id: {"stage": "Delivery"}})
+    assert store.get_units([old.id]) == [old] and store.all_units() == [old, new]
+    assert store.units_with_vectors()[0] == [old, new]
+    for where, expected in [({"m.segment": "smb"}, [old]), ({"respondent": "r2"}, [new]), ({"stage": "Delivery", "m.segment": {"$ne": "smb"}}, [new])]:
+        assert store.all_units(where=where) == expected
+        assert [h.unit_id for h in store.search("delivery", k=5, where=where)] == [u.id for u in expected]
+    hit = next(h for h in store.search("delivery late", k=2, mode="bm25") if h.unit_id == old.id)
+    assert hit.text == old.text and "text" not in hit.metadata and "none_keys" not in hit.metadata and hit.metadata["m.segment"] == "smb"
+    assert store.texts_and_metadata([old.id])[old.id] == (old.text, {**unit_metadata(old), "stage": "Delivery"})
+    assert store.evidence_counts({"m.segment": "smb"}) == (1, 1)
+    assert store.replace_source("survey.csv", [old, new], "fp") == (0, 0)
+    assert set(store.collection.get(ids=[old.id], include=["metadatas"])["metadatas"][0]) == {"source", "text", "unit", "stage"}
+    assert store.get_units([old.id]) == [old] and store.labels([old.id]) == {old.id: {"stage": "Delivery"}}
 
 
 def test_the_text_key_is_neither_a_filter_key_nor_a_label_key(filled_store):
