@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.analysis import corpora  # noqa: E402
 from bench.machine import machine_info  # noqa: E402
 from bench.runner import table_row  # noqa: E402
+from vectorstore.records import LAYOUT_VERSION  # noqa: E402
 
 SHARED = Path(os.environ.get("JOURNEY_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = ROOT / "bench" / "results"
@@ -102,7 +103,7 @@ def corpus_rows(n: int) -> list[dict]:
 
 def cache_dir(size: str) -> Path:
     """Cached workspace of one size; the key changes with the corpus recipe (and the sample corpus's files)."""
-    recipe = f"{size}|{CORPUS_VERSION}|{SEED}"
+    recipe = f"{size}|{CORPUS_VERSION}|{SEED}|layout {LAYOUT_VERSION}"
     if size == "sample":
         from assistant.samples import sample_corpus_files
 

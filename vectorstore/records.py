@@ -26,6 +26,7 @@ from typing import Any, Mapping
 
 from assistant.models import FeedbackUnit, Locator
 
+LAYOUT_VERSION = 3  # the record layout; benchmarks key their cached stores by it
 UNIT_KEY = "unit"
 UNIT_JSON = "unit_json"
 TEXT_KEY = "text"
